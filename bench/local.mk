@@ -1,0 +1,1 @@
+# bench: files are added here as the area grows

@@ -1,0 +1,1 @@
+# fuzz: files are added here as the area grows

@@ -1,0 +1,135 @@
+/* sea/core.h: status codes, error reports, the allocator hook and element types.
+ *
+ * Conventions used by every sea header:
+ *   - every fallible call returns sea_status (0 = SEA_OK, negative = error);
+ *   - details of a failure go into a caller-provided sea_err (may be NULL), never a global;
+ *   - matrices are row-major and contiguous unless a leading dimension is given; shapes are
+ *     written in comments with the same letters everywhere: T tokens, d model width, d_ff MLP
+ *     width, n_layer layers, n_head / n_kv_head heads, head_dim, n_vocab, N demonstrations;
+ *   - output arguments come first;
+ *   - whoever allocates frees: every returned pointer says who owns it.
+ */
+#ifndef SEA_CORE_H
+#define SEA_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define SEA_API __attribute__((visibility("default")))
+#define SEA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SEA_API
+#define SEA_PRINTF(f, a)
+#endif
+
+#define SEA_VERSION_MAJOR 0
+#define SEA_VERSION_MINOR 1
+#define SEA_VERSION_PATCH 0
+
+/* ---- status codes: one table generates the enum and sea_status_str() ---- */
+#define SEA_STATUS_MAP(X)                                                          \
+    X(OK, 0, "ok")                                                                 \
+    X(ERR_ARG, -1, "invalid argument")                                             \
+    X(ERR_NOMEM, -2, "out of memory")                                              \
+    X(ERR_IO, -3, "input/output error")                                            \
+    X(ERR_FORMAT, -4, "malformed input")                                           \
+    X(ERR_UNSUPPORTED, -5, "unsupported feature")                                  \
+    X(ERR_NOT_FOUND, -6, "not found")                                              \
+    X(ERR_LIMIT, -7, "limit exceeded")                                             \
+    X(ERR_NUMERIC, -8, "non-finite number")                                        \
+    X(ERR_NO_CONVERGENCE, -9, "iteration did not converge")                        \
+    X(ERR_MISMATCH, -10, "inputs do not match")                                    \
+    X(ERR_INTERNAL, -11, "internal error")
+
+typedef enum sea_status {
+#define SEA__STATUS_ENUM(name, code, text) SEA_##name = code,
+    SEA_STATUS_MAP(SEA__STATUS_ENUM)
+#undef SEA__STATUS_ENUM
+} sea_status;
+
+/* Short English description of a status code (static string, never NULL). */
+SEA_API const char *sea_status_str(sea_status s);
+
+/* ---- error report ----
+ * A caller-owned buffer that a failing call fills with one line naming the file and the
+ * problem, e.g. "model.safetensors: tensor 'lm_head.weight': data_offsets [0, 12] do not
+ * match shape [2, 2] x F32 (16 bytes)". Calls that succeed leave it untouched. */
+#define SEA_ERR_MSG_MAX 512
+typedef struct sea_err {
+    sea_status status;
+    char msg[SEA_ERR_MSG_MAX];
+} sea_err;
+
+/* Clear an error report (status SEA_OK, empty message). */
+SEA_API void sea_err_clear(sea_err *err);
+
+/* ---- allocator hook ----
+ * All memory the library allocates goes through these functions (default: libc). Used by
+ * embedders and by the allocation-failure tests. Not thread-safe to change while the library
+ * is in use; set it once at start-up. Passing NULL restores libc. */
+typedef struct sea_allocator {
+    void *(*malloc_fn)(size_t size, void *user);
+    void *(*realloc_fn)(void *ptr, size_t size, void *user);
+    void (*free_fn)(void *ptr, void *user);
+    void *user;
+} sea_allocator;
+
+SEA_API void sea_set_allocator(const sea_allocator *a);
+/* Free memory that the library returned with "caller frees with sea_free". */
+SEA_API void sea_free(void *p);
+
+/* ---- warnings ----
+ * Non-fatal conditions (a projection fitted at another site, a config key that is ignored)
+ * are reported through this hook. Default: "sea: warning: ..." on stderr. NULL silences. */
+typedef void (*sea_log_fn)(const char *msg, void *user);
+SEA_API void sea_set_log(sea_log_fn fn, void *user);
+SEA_API void sea_set_log_default(void);
+
+/* ---- element types of tensors (safetensors names) ---- */
+#define SEA_DTYPE_MAP(X)    \
+    X(BOOL, "BOOL", 1)      \
+    X(U8, "U8", 1)          \
+    X(I8, "I8", 1)          \
+    X(I16, "I16", 2)        \
+    X(U16, "U16", 2)        \
+    X(F16, "F16", 2)        \
+    X(BF16, "BF16", 2)      \
+    X(I32, "I32", 4)        \
+    X(U32, "U32", 4)        \
+    X(F32, "F32", 4)        \
+    X(I64, "I64", 8)        \
+    X(U64, "U64", 8)        \
+    X(F64, "F64", 8)
+
+typedef enum sea_dtype {
+#define SEA__DTYPE_ENUM(name, str, size) SEA_DTYPE_##name,
+    SEA_DTYPE_MAP(SEA__DTYPE_ENUM)
+#undef SEA__DTYPE_ENUM
+    SEA_DTYPE_COUNT
+} sea_dtype;
+
+/* Name as written in safetensors headers ("F32"), or "?" for an out-of-range value. */
+SEA_API const char *sea_dtype_name(sea_dtype t);
+/* Bytes per element (0 for an out-of-range value). */
+SEA_API size_t sea_dtype_size(sea_dtype t);
+/* Parse a safetensors dtype name (exact, case-sensitive). Returns SEA_ERR_NOT_FOUND if unknown. */
+SEA_API sea_status sea_dtype_parse(sea_dtype *out, const char *name, size_t len);
+
+/* ---- half-precision conversions (scalar; kernels have vector versions) ---- */
+SEA_API float sea_f16_to_f32(uint16_t h);
+SEA_API float sea_bf16_to_f32(uint16_t h);
+SEA_API uint16_t sea_f32_to_f16(float f);  /* round to nearest even */
+SEA_API uint16_t sea_f32_to_bf16(float f); /* round to nearest even, NaN kept quiet */
+
+/* Version string "MAJOR.MINOR.PATCH". */
+SEA_API const char *sea_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SEA_CORE_H */

@@ -1,0 +1,77 @@
+/* src/cli/cli.h: the command-line tool's shared pieces: option parsing with generated help,
+ * the command table, model-directory defaults and output helpers.
+ *
+ * Exit codes of every command: 0 success, 1 failure (bad file, bad data, I/O), 2 usage error
+ * (bad flag or value). Errors are one line on stderr: "sea CMD: FILE: problem". */
+#ifndef SEA_CLI_H
+#define SEA_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sea/core.h"
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+typedef enum cli_opt_kind {
+    CLI_FLAG,   /* int* set to 1 */
+    CLI_STR,    /* const char ** */
+    CLI_INT,    /* long * (range min..max) */
+    CLI_DOUBLE  /* double * (range min..max) */
+} cli_opt_kind;
+
+typedef struct cli_opt {
+    const char *long_name; /* without "--" */
+    char short_name;       /* 0 if none */
+    cli_opt_kind kind;
+    void *dest;
+    const char *metavar; /* "N", "DIR" ... (NULL for flags) */
+    const char *help;
+    double min, max; /* for CLI_INT / CLI_DOUBLE; min > max means no bound */
+    int *seen;       /* optional: set to 1 when given */
+} cli_opt;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;
+} cli_command;
+
+/* Parse options; positional arguments are collected in order into pos[0..*n_pos) (at most
+ * max_pos). Returns -1 to continue, or an exit code: 0 after printing help for --help/-h,
+ * 2 after printing a usage error. `usage` is the synopsis line after "sea CMD ". */
+int cli_parse(int argc, char **argv, const cli_opt *opts, size_t n_opts, const char *usage,
+              const char *description, char **pos, int max_pos, int *n_pos);
+
+/* Print an error line "sea CMD: message" to stderr and return CLI_EXIT_FAIL. */
+int cli_fail(const char *cmd, const char *fmt, ...) SEA_PRINTF(2, 3);
+/* Same for a library error report. */
+int cli_fail_err(const char *cmd, const sea_err *err);
+/* Usage error: "sea CMD: message (see 'sea CMD --help')", returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) SEA_PRINTF(2, 3);
+
+/* Model directory to use: the -m value, else $SEA_MODEL, else the embedded kjv-demo.
+ * Returns a static or borrowed string. */
+const char *cli_model_dir(const char *given);
+
+/* Parse "1,2,3" into a newly allocated int array (caller frees with free()). Returns 0 or -1
+ * with a message in msg. */
+int cli_parse_int_list(const char *s, int **out, size_t *n, long min, long max, char *msg,
+                       size_t msg_len);
+
+/* Default thread count: online processors (at least 1). */
+int cli_default_threads(void);
+
+/* Progress line on stderr, rewritten in place when stderr is a terminal:
+ * "trace: 12/48 demos, 3.1 s, ETA 9 s". done == total ends the line. */
+void cli_progress(const char *what, size_t done, size_t total, double elapsed_s);
+
+/* Monotonic wall-clock seconds. */
+double cli_now(void);
+
+extern const cli_command cli_commands[];
+extern const size_t cli_n_commands;
+
+#endif /* SEA_CLI_H */

@@ -1,0 +1,17 @@
+/* src/cli/cmd_tokenize.c: placeholder until this command's issue lands (replaced wholesale). */
+#include "cli/cli.h"
+
+int cmd_tokenize(int argc, char **argv);
+int cmd_tokenize(int argc, char **argv)
+{
+    (void)argc;
+    return cli_fail(argv[0], "not available in this build yet");
+}
+
+int cmd_detokenize(int argc, char **argv);
+int cmd_detokenize(int argc, char **argv)
+{
+    (void)argc;
+    return cli_fail(argv[0], "not available in this build yet");
+}
+

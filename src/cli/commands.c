@@ -1,0 +1,35 @@
+/* src/cli/commands.c: the table of `sea` commands. Each command lives in its own cmd_*.c. */
+#include "cli/cli.h"
+
+int cmd_info(int argc, char **argv);
+int cmd_forward(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_perplexity(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_make_model(int argc, char **argv);
+int cmd_tokenize(int argc, char **argv);
+int cmd_detokenize(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_proj(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+const cli_command cli_commands[] = {
+    {"demo", cmd_demo, "the whole method on the bundled model, explained step by step"},
+    {"info", cmd_info, "describe a model directory (architecture, shapes, memory)"},
+    {"tokenize", cmd_tokenize, "text to token ids with the model's tokenizer.json"},
+    {"detokenize", cmd_detokenize, "token ids to text"},
+    {"generate", cmd_generate, "generate text (greedy or sampled), optionally edited"},
+    {"forward", cmd_forward, "run one forward pass and dump logits and per-layer tensors"},
+    {"perplexity", cmd_perplexity, "perplexity of a text, optionally edited"},
+    {"trace", cmd_trace, "trace activations of demonstrations (SEA step 1)"},
+    {"merge", cmd_merge, "join activation shards produced by 'sea trace --shard'"},
+    {"fit", cmd_fit, "fit spectral editing projections from activations (SEA step 2)"},
+    {"proj", cmd_proj, "inspect a projection file ('sea proj info FILE')"},
+    {"eval", cmd_eval, "evaluate TruthfulQA MC1/MC2/MC3 or BBQ, with or without an edit"},
+    {"bench", cmd_bench, "measure prefill and decode speed"},
+    {"make-model", cmd_make_model, "write a random-weight model of a known shape"},
+};
+const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];

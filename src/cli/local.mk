@@ -1,0 +1,6 @@
+# src/cli: the `sea` command-line tool (one file per command family)
+sea_SOURCES += src/cli/main.c src/cli/args.c src/cli/commands.c \
+	src/cli/cmd_model.c src/cli/cmd_generate.c src/cli/cmd_bench.c \
+	src/cli/cmd_tokenize.c src/cli/cmd_fit.c src/cli/cmd_trace.c src/cli/cmd_eval.c \
+	src/cli/cmd_demo.c
+noinst_HEADERS += src/cli/cli.h

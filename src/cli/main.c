@@ -1,0 +1,34 @@
+/* src/cli/main.c: `sea COMMAND [options]`: dispatch to the commands listed in commands.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "sea %s: spectral editing of activations for Llama-family models\n\n", sea_version());
+    fprintf(f, "usage: sea COMMAND [options]   (sea COMMAND --help for a command's options)\n\ncommands:\n");
+    for (size_t i = 0; i < cli_n_commands; i++)
+        fprintf(f, "  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(f, "\nWithout -m DIR, commands use $SEA_MODEL or the bundled kjv-demo model.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("sea %s\n", sea_version());
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < cli_n_commands; i++)
+        if (strcmp(argv[1], cli_commands[i].name) == 0) return cli_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "sea: unknown command '%s' (see 'sea --help')\n", argv[1]);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,136 @@
+/* src/core/internal.h: helpers shared by every part of the library (not installed).
+ * Allocation through the hook, error reports, overflow-checked sizes, a growable byte
+ * buffer, whole-file reading with a cap, and path helpers. */
+#ifndef SEA_CORE_INTERNAL_H
+#define SEA_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "sea/core.h"
+
+/* ---- allocation (through the sea_set_allocator hook) ---- */
+void *sea__malloc(size_t n);
+void *sea__calloc(size_t count, size_t size); /* overflow-checked, zeroed */
+void *sea__realloc(void *p, size_t n);
+void sea__free(void *p);
+char *sea__strdup(const char *s);
+char *sea__strndup(const char *s, size_t n);
+/* malloc of count*size with an overflow check; NULL on overflow or failure. */
+void *sea__malloc_array(size_t count, size_t size);
+
+/* ---- error reports ----
+ * sea__err returns `status` so callers can write `return sea__err(err, SEA_ERR_FORMAT, ...)`.
+ * sea__err_prefix prepends "prefix: " to an existing message (used to add a file name). */
+sea_status sea__err(sea_err *err, sea_status status, const char *fmt, ...) SEA_PRINTF(3, 4);
+sea_status sea__verr(sea_err *err, sea_status status, const char *fmt, va_list ap);
+void sea__err_prefix(sea_err *err, const char *fmt, ...) SEA_PRINTF(2, 3);
+/* "out of memory" helper naming what was being allocated. */
+sea_status sea__err_nomem(sea_err *err, const char *what);
+
+/* ---- overflow-checked size arithmetic: return 0 on success, 1 on overflow ---- */
+static inline int sea__mul_size(size_t *out, size_t a, size_t b)
+{
+    if (a != 0 && b > SIZE_MAX / a) return 1;
+    *out = a * b;
+    return 0;
+}
+static inline int sea__add_size(size_t *out, size_t a, size_t b)
+{
+    if (b > SIZE_MAX - a) return 1;
+    *out = a + b;
+    return 0;
+}
+static inline int sea__mul_u64(uint64_t *out, uint64_t a, uint64_t b)
+{
+    if (a != 0 && b > UINT64_MAX / a) return 1;
+    *out = a * b;
+    return 0;
+}
+static inline int sea__add_u64(uint64_t *out, uint64_t a, uint64_t b)
+{
+    if (b > UINT64_MAX - a) return 1;
+    *out = a + b;
+    return 0;
+}
+
+/* ---- little-endian loads/stores (any host) ---- */
+static inline uint64_t sea__load_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+static inline void sea__store_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* ---- growable byte buffer ---- */
+typedef struct sea_buf {
+    char *data; /* NUL-terminated when len > 0 or after sea__buf_cstr */
+    size_t len;
+    size_t cap;
+    int failed; /* sticky: an append ran out of memory */
+} sea_buf;
+
+void sea__buf_init(sea_buf *b);
+void sea__buf_free(sea_buf *b);
+int sea__buf_reserve(sea_buf *b, size_t extra); /* 0 ok, -1 no memory */
+int sea__buf_append(sea_buf *b, const void *data, size_t n);
+int sea__buf_puts(sea_buf *b, const char *s);
+int sea__buf_putc(sea_buf *b, char c);
+int sea__buf_printf(sea_buf *b, const char *fmt, ...) SEA_PRINTF(2, 3);
+/* Append s as a JSON string literal (quotes and escapes included). */
+int sea__buf_json_string(sea_buf *b, const char *s, size_t n);
+/* Append a double as JSON (shortest form that round-trips; non-finite as null). */
+int sea__buf_json_double(sea_buf *b, double v);
+const char *sea__buf_cstr(sea_buf *b); /* "" for an empty buffer */
+
+/* ---- files ---- */
+/* A file written atomically: bytes go to a temporary next to `path`; commit renames it into
+ * place, abort (or a failed write) removes it, so readers never see half a file. */
+typedef struct sea_afile {
+    int fd;
+    char *tmp;  /* temporary path */
+    char *path; /* final path */
+} sea_afile;
+sea_status sea__afile_open(sea_afile *f, const char *path, sea_err *err);
+sea_status sea__afile_write(sea_afile *f, const void *data, size_t len, sea_err *err);
+sea_status sea__afile_commit(sea_afile *f, sea_err *err);
+void sea__afile_abort(sea_afile *f);
+
+/* Read a whole regular file of at most max_bytes into a NUL-terminated buffer that the caller
+ * frees with sea__free. Errors name the path. */
+sea_status sea__read_file(char **out, size_t *out_len, const char *path, size_t max_bytes,
+                          sea_err *err);
+/* Write a file atomically: data goes to "path.tmp-XXXXXX" in the same directory, which is
+ * renamed over `path` only when every byte is written and flushed. */
+sea_status sea__write_file_atomic(const char *path, const void *data, size_t len, sea_err *err);
+/* Join a directory and a file name with one '/'; caller frees with sea__free. NULL on OOM. */
+char *sea__path_join(const char *dir, const char *name);
+/* Last path component (pointer into `path`). */
+const char *sea__basename(const char *path);
+/* True if `name` is a plain file name: non-empty, no '/', '\\', NUL, not "." or "..". */
+int sea__is_plain_filename(const char *name, size_t len);
+int sea__file_exists(const char *path);
+
+/* ---- SHA-256 (for provenance fields in metadata) ---- */
+void sea__sha256(unsigned char out[32], const void *data, size_t len);
+void sea__sha256_hex(char out[65], const void *data, size_t len);
+
+/* ---- warnings (through the sea_set_log hook; stderr by default) ---- */
+void sea__warn(const char *fmt, ...) SEA_PRINTF(1, 2);
+
+/* ---- misc ---- */
+#define SEA_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define SEA_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SEA_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Internal invariant (never used for input validation): aborts with a message. */
+#define SEA_ASSERT(c) ((c) ? (void)0 : sea__assert_fail(#c, __FILE__, __LINE__))
+void sea__assert_fail(const char *expr, const char *file, int line);
+
+#endif /* SEA_CORE_INTERNAL_H */

@@ -1,0 +1,1 @@
+# src/eval: files are added here as the area grows

@@ -1,0 +1,3 @@
+# src/io: JSON reader, safetensors reader/writer, model config
+libsea_la_SOURCES += src/io/json.c
+seainclude_HEADERS += include/sea/json.h

@@ -1,0 +1,1 @@
+# src/kernels: files are added here as the area grows

@@ -1,0 +1,1 @@
+# src/linalg: files are added here as the area grows

@@ -1,0 +1,1 @@
+# src/sea: files are added here as the area grows

@@ -1,0 +1,1 @@
+# src/tokenizer: files are added here as the area grows
