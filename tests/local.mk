@@ -9,6 +9,13 @@ check_PROGRAMS += tests/check_json
 tests_check_json_SOURCES = tests/check_json.c
 tests_check_json_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_json_LDADD = $(TEST_LDADD)
+
+# one fragment per area, so each area's suites are listed beside each other
+include tests/io.mk
+include tests/model.mk
+include tests/tokenizer.mk
+include tests/spectral.mk
+include tests/sea.mk
 endif
 
 TESTS += $(check_PROGRAMS)

@@ -1,3 +1,4 @@
 # src/io: JSON reader, safetensors reader/writer, model config
 libsea_la_SOURCES += src/io/json.c
 seainclude_HEADERS += include/sea/json.h
+seainclude_HEADERS += include/sea/safetensors.h

@@ -1,1 +1,2 @@
-# src/linalg: files are added here as the area grows
+# src/linalg: Householder QR, Jacobi and randomized SVD in double
+seainclude_HEADERS += include/sea/linalg.h

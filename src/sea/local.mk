@@ -1,1 +1,2 @@
-# src/sea: files are added here as the area grows
+# src/sea: the SEA method: activations, feature functions, fitting, projection files, editing
+seainclude_HEADERS += include/sea/spectral.h

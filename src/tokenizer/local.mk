@@ -1,1 +1,2 @@
-# src/tokenizer: files are added here as the area grows
+# src/tokenizer: tokenizer.json (BPE, SentencePiece and byte-level), chat templates
+seainclude_HEADERS += include/sea/tokenizer.h
