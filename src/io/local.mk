@@ -2,3 +2,5 @@
 libsea_la_SOURCES += src/io/json.c
 seainclude_HEADERS += include/sea/json.h
 seainclude_HEADERS += include/sea/safetensors.h
+libsea_la_SOURCES += src/io/safetensors.c src/io/st_dir.c src/io/st_writer.c
+noinst_HEADERS += src/io/st_internal.h
