@@ -1,8 +1,8 @@
 # src/kernels: CPU detection and the float kernels (scalar reference + SIMD beside it).
 # SIMD sources are compiled into convenience libraries with their own flags; any area may
 # add files to them with `+=` inside the same conditional.
-libsea_la_SOURCES += src/kernels/cpu.c
-noinst_HEADERS += src/kernels/cpu.h
+libsea_la_SOURCES += src/kernels/cpu.c src/kernels/matmul.c
+noinst_HEADERS += src/kernels/cpu.h src/kernels/matmul.h
 
 if SEA_AVX2
 noinst_LTLIBRARIES += libsea_avx2.la

@@ -1,5 +1,144 @@
-/* src/kernels/simd_avx512.c: avx512 versions of the float kernels (filled in with the forward pass). */
-#include "core/internal.h"
+/* src/kernels/simd_avx512.c: AVX-512 kernels (F/BW/VL/DQ + FMA + F16C; compiled with those
+ * flags only here, chosen at run time).
+ *
+ * The weight product is a register tile of 4 weight rows x up to 6 tokens (24 accumulators,
+ * 4 converted weight vectors and one activation vector: 29 of 32 zmm), with no packing: both
+ * operands are contiguous along k, as in llamafile's tinyBLAS. bf16 weights are widened by a
+ * 16-bit shift, f16 by vcvtph2ps, in registers. Every output element is accumulated the same
+ * way whatever tile it falls in (16-lane chunks in k order, masked tail, then one horizontal
+ * sum), so results do not depend on tiling or on how rows are split over threads. */
+#include <immintrin.h>
+#include <stdint.h>
 
-void sea__simd_avx512_present(void);
-void sea__simd_avx512_present(void) {}
+#include "core/internal.h"
+#include "kernels/matmul.h"
+
+#define RM 4  /* weight rows per tile */
+#define RN 6  /* tokens per tile */
+#define TB 96 /* tokens per cache block: 96 x n_in floats of x stay in L2 */
+
+static inline __m512 ld_f32(const void *w, size_t i)
+{
+    return _mm512_loadu_ps((const float *)w + i);
+}
+static inline __m512 ld_f32_m(const void *w, size_t i, __mmask16 m)
+{
+    return _mm512_maskz_loadu_ps(m, (const float *)w + i);
+}
+static inline __m512 ld_bf16(const void *w, size_t i)
+{
+    __m256i h = _mm256_loadu_si256((const __m256i *)((const uint16_t *)w + i));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+static inline __m512 ld_bf16_m(const void *w, size_t i, __mmask16 m)
+{
+    __m256i h = _mm256_maskz_loadu_epi16(m, (const uint16_t *)w + i);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+static inline __m512 ld_f16(const void *w, size_t i)
+{
+    return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((const uint16_t *)w + i)));
+}
+static inline __m512 ld_f16_m(const void *w, size_t i, __mmask16 m)
+{
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, (const uint16_t *)w + i));
+}
+
+/* One tile: rows r..r+rm-1 (rm <= RM) times tokens t..t+rn-1 (rn <= RN). rm and rn are
+ * compile-time constants at every call site, so the loops unroll into registers. */
+#define DEFINE_TILE(NAME, LD, LDM)                                                              \
+    static inline __attribute__((always_inline)) void NAME(                                     \
+        float *y, size_t ldy, const float *x, size_t ldx, const void *w, int n_in, int r, int t, \
+        const int rm, const int rn)                                                             \
+    {                                                                                           \
+        __m512 acc[RM][RN];                                                                     \
+        const int nfull = n_in & ~15;                                                           \
+        const __mmask16 tm = (__mmask16)((1u << (n_in & 15)) - 1u);                             \
+        _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                                    \
+            _Pragma("GCC unroll 6") for (int j = 0; j < rn; j++) acc[i][j] = _mm512_setzero_ps(); \
+        for (int k = 0; k < nfull; k += 16) {                                                   \
+            __m512 wv[RM];                                                                      \
+            _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                                \
+                wv[i] = LD(w, (size_t)(r + i) * (size_t)n_in + (size_t)k);                       \
+            _Pragma("GCC unroll 6") for (int j = 0; j < rn; j++) {                              \
+                __m512 xv = _mm512_loadu_ps(x + (size_t)(t + j) * ldx + (size_t)k);             \
+                _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                            \
+                    acc[i][j] = _mm512_fmadd_ps(wv[i], xv, acc[i][j]);                          \
+            }                                                                                   \
+        }                                                                                       \
+        if (tm) {                                                                               \
+            __m512 wv[RM];                                                                      \
+            _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                                \
+                wv[i] = LDM(w, (size_t)(r + i) * (size_t)n_in + (size_t)nfull, tm);              \
+            _Pragma("GCC unroll 6") for (int j = 0; j < rn; j++) {                              \
+                __m512 xv = _mm512_maskz_loadu_ps(tm, x + (size_t)(t + j) * ldx + (size_t)nfull); \
+                _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                            \
+                    acc[i][j] = _mm512_fmadd_ps(wv[i], xv, acc[i][j]);                          \
+            }                                                                                   \
+        }                                                                                       \
+        _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                                    \
+            _Pragma("GCC unroll 6") for (int j = 0; j < rn; j++)                                \
+                y[(size_t)(t + j) * ldy + (size_t)(r + i)] = _mm512_reduce_add_ps(acc[i][j]);   \
+    }
+
+DEFINE_TILE(tile_f32, ld_f32, ld_f32_m)
+DEFINE_TILE(tile_bf16, ld_bf16, ld_bf16_m)
+DEFINE_TILE(tile_f16, ld_f16, ld_f16_m)
+
+/* Dispatch a token remainder of 1..5 to constant-size tiles. */
+#define DEFINE_GEMM(NAME, TILE)                                                                 \
+    static void NAME(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,    \
+                     int n_in, int r0, int r1)                                                  \
+    {                                                                                           \
+        for (int t0 = 0; t0 < T; t0 += TB) {                                                    \
+            int t1 = SEA_MIN(T, t0 + TB), r = r0;                                               \
+            for (; r + RM <= r1; r += RM) {                                                     \
+                int t = t0;                                                                     \
+                for (; t + RN <= t1; t += RN) TILE(y, ldy, x, ldx, w, n_in, r, t, RM, RN);      \
+                switch (t1 - t) {                                                               \
+                case 5: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 5); break;                      \
+                case 4: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 4); break;                      \
+                case 3: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 3); break;                      \
+                case 2: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 2); break;                      \
+                case 1: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 1); break;                      \
+                default: break;                                                                 \
+                }                                                                               \
+            }                                                                                   \
+            for (; r < r1; r++) {                                                               \
+                int t = t0;                                                                     \
+                for (; t + RN <= t1; t += RN) TILE(y, ldy, x, ldx, w, n_in, r, t, 1, RN);       \
+                for (; t < t1; t++) TILE(y, ldy, x, ldx, w, n_in, r, t, 1, 1);                  \
+            }                                                                                   \
+        }                                                                                       \
+    }
+
+DEFINE_GEMM(gemm_f32, tile_f32)
+DEFINE_GEMM(gemm_bf16, tile_bf16)
+DEFINE_GEMM(gemm_f16, tile_f16)
+
+static float dot_f32(const float *a, const float *b, int n)
+{
+    __m512 acc = _mm512_setzero_ps();
+    int k = 0;
+    for (; k + 16 <= n; k += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k), acc);
+    if (k < n) {
+        __mmask16 m = (__mmask16)((1u << (n - k)) - 1u);
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + k), _mm512_maskz_loadu_ps(m, b + k), acc);
+    }
+    return _mm512_reduce_add_ps(acc);
+}
+
+static void axpy_f32(float *y, float a, const float *x, int n)
+{
+    __m512 av = _mm512_set1_ps(a);
+    int k = 0;
+    for (; k + 16 <= n; k += 16)
+        _mm512_storeu_ps(y + k, _mm512_fmadd_ps(av, _mm512_loadu_ps(x + k), _mm512_loadu_ps(y + k)));
+    if (k < n) {
+        __mmask16 m = (__mmask16)((1u << (n - k)) - 1u);
+        _mm512_mask_storeu_ps(y + k, m,
+                              _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m, x + k), _mm512_maskz_loadu_ps(m, y + k)));
+    }
+}
+
+const sea_kernels sea__kernels_avx512 = {{gemm_f32, gemm_f16, gemm_bf16}, dot_f32, axpy_f32};

@@ -1,0 +1,67 @@
+/* src/model/model_internal.h: the model's weights and the inference context's state, shared by
+ * the loader, the forward pass and the generation loop (not installed). */
+#ifndef SEA_MODEL_INTERNAL_H
+#define SEA_MODEL_INTERNAL_H
+
+#include "core/internal.h"
+#include "kernels/matmul.h"
+#include "sea/model.h"
+#include "sea/safetensors.h"
+
+typedef struct sea_layer_weights {
+    sea_mat wq;     /* [n_head * head_dim, d] */
+    sea_mat wk;     /* [n_kv_head * head_dim, d] */
+    sea_mat wv;     /* [n_kv_head * head_dim, d] */
+    sea_mat wo;     /* [d, n_head * head_dim] */
+    sea_mat w_gate; /* [d_ff, d] */
+    sea_mat w_up;   /* [d_ff, d] */
+    sea_mat w_down; /* [d, d_ff] */
+    float *attn_norm; /* [d] input_layernorm */
+    float *ffn_norm;  /* [d] post_attention_layernorm */
+} sea_layer_weights;
+
+struct sea_model {
+    char *dir;
+    sea_llama_config cfg;
+    sea_st_dir *st;
+    sea_mat embed;            /* [n_vocab, d] */
+    sea_mat lm_head;          /* [n_vocab, d] (the embedding when tied) */
+    float *final_norm;        /* [d] */
+    sea_layer_weights *layers;/* [n_layer] */
+    float *rope_inv_freq;     /* [head_dim / 2] */
+    float *norms;             /* one block holding every norm vector */
+    void **owned;             /* aligned copies of misaligned tensors */
+    size_t n_owned;
+    uint64_t n_params, weight_bytes;
+    sea_dtype dtype;
+};
+
+typedef struct ctx_hook {
+    sea_hook_fn fn;
+    void *user;
+    unsigned mask;
+} ctx_hook;
+
+struct sea_ctx {
+    const sea_model *m;
+    int n_ctx, n_batch, n_threads, n_past;
+    float *k_cache, *v_cache; /* [n_layer, n_ctx, n_kv_head * head_dim] */
+    /* scratch for one call of up to n_batch rows */
+    float *x;     /* [n_batch, d] residual stream */
+    float *xb;    /* [n_batch, d] normed input / block output */
+    float *q;     /* [n_batch, n_head * head_dim] */
+    float *kv;    /* [n_batch, 2 * n_kv_head * head_dim] new K and V rows */
+    float *att;   /* [n_batch, n_head * head_dim] attention output before o_proj */
+    float *h1;    /* [n_batch, d_ff] gate */
+    float *h2;    /* [n_batch, d_ff] up */
+    float *scores;/* [n_threads, n_ctx] attention probabilities */
+    float *logits;/* [n_batch, n_vocab] */
+    float *cos_t, *sin_t; /* [n_ctx, head_dim / 2] RoPE tables */
+    /* recompute support: residual stream at the input of keep_layer for every position */
+    int keep_layer;        /* -1 if none */
+    float *kept;           /* [n_ctx, d] */
+    ctx_hook hooks[SEA_MAX_HOOKS];
+    int n_hooks;
+};
+
+#endif /* SEA_MODEL_INTERNAL_H */
