@@ -7,6 +7,7 @@
  *   tokenizer.h    tokenizer.json and chat templates
  *   linalg.h       QR and SVD in double
  *   spectral.h     activations, SEA fitting, projection files, feature functions
+ *   eval.h         perplexity, TruthfulQA, BBQ
  */
 #ifndef SEA_H
 #define SEA_H
@@ -18,5 +19,6 @@
 #include "sea/tokenizer.h"
 #include "sea/linalg.h"
 #include "sea/spectral.h"
+#include "sea/eval.h"
 
 #endif /* SEA_H */

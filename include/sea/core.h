@@ -126,6 +126,10 @@ SEA_API float sea_bf16_to_f32(uint16_t h);
 SEA_API uint16_t sea_f32_to_f16(float f);  /* round to nearest even */
 SEA_API uint16_t sea_f32_to_bf16(float f); /* round to nearest even, NaN kept quiet */
 
+/* Kernel family chosen for this CPU: "avx512", "avx2", "neon" or "scalar" (SEA_SIMD in the
+ * environment can lower it). */
+SEA_API const char *sea_simd_name(void);
+
 /* Version string "MAJOR.MINOR.PATCH". */
 SEA_API const char *sea_version(void);
 

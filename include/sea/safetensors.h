@@ -106,6 +106,14 @@ SEA_API sea_status sea_st_writer_add(sea_st_writer *w, const char *name, sea_dty
 SEA_API sea_status sea_st_writer_add_copy(sea_st_writer *w, const char *name, sea_dtype dtype,
                                           int rank, const uint64_t *shape, const void *data,
                                           sea_err *err);
+/* Same, but the data is produced at save time, in chunks, by `fill` (for files larger than
+ * memory, e.g. random-weight models): fill(user, dst, offset, nbytes, err) writes bytes
+ * [offset, offset + nbytes) of the tensor into dst. */
+typedef sea_status (*sea_st_fill_fn)(void *user, void *dst, uint64_t offset, size_t nbytes,
+                                     sea_err *err);
+SEA_API sea_status sea_st_writer_add_fn(sea_st_writer *w, const char *name, sea_dtype dtype,
+                                        int rank, const uint64_t *shape, sea_st_fill_fn fill,
+                                        void *user, sea_err *err);
 /* Set a __metadata__ entry (copied; a later call with the same key replaces it). */
 SEA_API sea_status sea_st_writer_set_metadata(sea_st_writer *w, const char *key, const char *value,
                                               sea_err *err);

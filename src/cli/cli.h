@@ -71,6 +71,22 @@ void cli_progress(const char *what, size_t done, size_t total, double elapsed_s)
 /* Monotonic wall-clock seconds. */
 double cli_now(void);
 
+/* The commands (one family per src/cli/cmd_*.c). */
+int cmd_info(int argc, char **argv);
+int cmd_forward(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_perplexity(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_make_model(int argc, char **argv);
+int cmd_tokenize(int argc, char **argv);
+int cmd_detokenize(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_proj(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
 extern const cli_command cli_commands[];
 extern const size_t cli_n_commands;
 

@@ -1,17 +1,251 @@
-/* src/cli/cmd_bench.c: placeholder until this command's issue lands (replaced wholesale). */
-#include "cli/cli.h"
+/* src/cli/cmd_bench.c: `sea bench` (prefill and decode speed) and `sea make-model` (random
+ * weights of a known shape, for benchmarks and tests without downloading a checkpoint). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
-int cmd_bench(int argc, char **argv);
-int cmd_bench(int argc, char **argv)
+#include "cli/cli.h"
+#include "core/internal.h"
+#include "sea.h"
+
+typedef struct shape {
+    const char *name;
+    int n_vocab, d, d_ff, n_layer, n_head, n_kv_head, max_pos, tie;
+    double rope_theta;
+    const char *rope_scaling; /* JSON or "null" */
+} shape;
+
+static const shape shapes[] = {
+    {"tinyllama-1.1b", 32000, 2048, 5632, 22, 32, 4, 2048, 0, 10000.0, "null"},
+    {"llama-2-7b", 32000, 4096, 11008, 32, 32, 32, 4096, 0, 10000.0, "null"},
+    {"mistral-7b", 32000, 4096, 14336, 32, 32, 8, 32768, 0, 1000000.0, "null"},
+    {"llama-3.2-1b", 128256, 2048, 8192, 16, 32, 8, 131072, 1, 500000.0,
+     "{\"rope_type\": \"llama3\", \"factor\": 32.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, "
+     "\"original_max_position_embeddings\": 8192}"},
+    {"tiny", 512, 64, 160, 2, 4, 2, 256, 0, 10000.0, "null"},
+};
+
+/* ---- random weights, counter-based so any chunking gives the same bytes ---- */
+typedef struct fill_ctx {
+    uint64_t key;
+    sea_dtype dtype;
+    int ones; /* norm weights: 1 + small noise */
+} fill_ctx;
+
+static uint64_t mix64(uint64_t z)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
 }
 
-int cmd_make_model(int argc, char **argv);
+static sea_status fill_random(void *user, void *dst, uint64_t offset, size_t nbytes, sea_err *err)
+{
+    const fill_ctx *f = user;
+    size_t es = sea_dtype_size(f->dtype), n = nbytes / es;
+    uint64_t first = offset / es;
+    /* uniform on [-a, a] has the standard deviation 0.02 of Hugging Face's initializer */
+    const float a = 0.02f * 1.7320508f;
+    (void)err;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = mix64(f->key + 0x9e3779b97f4a7c15ull * (first + i + 1));
+        float u = (float)((double)(r >> 40) * (1.0 / 16777216.0)) * 2.0f - 1.0f; /* [-1, 1) */
+        float v = f->ones ? 1.0f + 0.1f * u : a * u;
+        if (f->dtype == SEA_DTYPE_F32) ((float *)dst)[i] = v;
+        else if (f->dtype == SEA_DTYPE_F16) ((uint16_t *)dst)[i] = sea_f32_to_f16(v);
+        else ((uint16_t *)dst)[i] = sea_f32_to_bf16(v);
+    }
+    return SEA_OK;
+}
+
+static int write_text(const char *path, const char *text, sea_err *err)
+{
+    return sea__write_file_atomic(path, text, strlen(text), err) != SEA_OK;
+}
+
 int cmd_make_model(int argc, char **argv)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    const char *shape_name = NULL, *dtype_name = "bf16", *out = NULL;
+    long seed = 1;
+    cli_opt opts[] = {
+        {"shape", 0, CLI_STR, &shape_name, "NAME", "tinyllama-1.1b, llama-2-7b, mistral-7b, llama-3.2-1b or tiny", 0, -1, NULL},
+        {"dtype", 0, CLI_STR, &dtype_name, "T", "bf16 (default), f16 or f32", 0, -1, NULL},
+        {"out", 'o', CLI_STR, &out, "DIR", "output directory (created)", 0, -1, NULL},
+        {"seed", 's', CLI_INT, &seed, "S", "random seed (default 1)", 0, 0x7fffffffL, NULL},
+    };
+    char *pos[1], buf[2048];
+    int n_pos, rc, n_fill;
+    const shape *sh = NULL;
+    sea_dtype dt;
+    sea_err err;
+    sea_st_writer *w = NULL;
+    fill_ctx *fills = NULL;
+    char *path = NULL;
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "--shape NAME --out DIR [--dtype bf16|f16|f32] [--seed S]",
+                   "Write a Llama model of a known shape with random weights (config.json +\n"
+                   "model.safetensors; no tokenizer): for benchmarks and tests.", pos, 0, &n_pos);
+    if (rc >= 0) return rc;
+    if (!shape_name || !out) return cli_usage_error(argv[0], "--shape and --out are required");
+    for (size_t i = 0; i < SEA_ARRAY_LEN(shapes); i++)
+        if (strcmp(shapes[i].name, shape_name) == 0) sh = &shapes[i];
+    if (!sh) return cli_usage_error(argv[0], "unknown shape '%s'", shape_name);
+    if (strcmp(dtype_name, "bf16") == 0) dt = SEA_DTYPE_BF16;
+    else if (strcmp(dtype_name, "f16") == 0) dt = SEA_DTYPE_F16;
+    else if (strcmp(dtype_name, "f32") == 0) dt = SEA_DTYPE_F32;
+    else return cli_usage_error(argv[0], "--dtype must be bf16, f16 or f32");
+    sea_err_clear(&err);
+    if (mkdir(out, 0755) != 0 && !sea__file_exists(out)) return cli_fail(argv[0], "%s: cannot create directory", out);
+    snprintf(buf, sizeof buf,
+             "{\n  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n  \"hidden_act\": \"silu\",\n"
+             "  \"vocab_size\": %d,\n  \"hidden_size\": %d,\n  \"intermediate_size\": %d,\n  \"num_hidden_layers\": %d,\n"
+             "  \"num_attention_heads\": %d,\n  \"num_key_value_heads\": %d,\n  \"max_position_embeddings\": %d,\n"
+             "  \"rms_norm_eps\": 1e-05,\n  \"rope_theta\": %.1f,\n  \"rope_scaling\": %s,\n  \"tie_word_embeddings\": %s,\n"
+             "  \"bos_token_id\": 1,\n  \"eos_token_id\": 2,\n  \"torch_dtype\": \"%s\"\n}\n",
+             sh->n_vocab, sh->d, sh->d_ff, sh->n_layer, sh->n_head, sh->n_kv_head, sh->max_pos, sh->rope_theta,
+             sh->rope_scaling, sh->tie ? "true" : "false",
+             dt == SEA_DTYPE_BF16 ? "bfloat16" : dt == SEA_DTYPE_F16 ? "float16" : "float32");
+    path = sea__path_join(out, "config.json");
+    if (!path || write_text(path, buf, &err)) goto fail;
+    free(path);
+    n_fill = 3 + 9 * sh->n_layer;
+    fills = calloc((size_t)n_fill, sizeof *fills);
+    if (!fills || sea_st_writer_new(&w, &err) != SEA_OK) goto fail;
+    {
+        int k = 0, hd = sh->d / sh->n_head;
+        uint64_t q = (uint64_t)sh->n_head * (uint64_t)hd, kv = (uint64_t)sh->n_kv_head * (uint64_t)hd;
+        struct {
+            const char *suffix;
+            uint64_t r, c;
+            int ones;
+        } lw[] = {
+            {"input_layernorm.weight", (uint64_t)sh->d, 0, 1},
+            {"self_attn.q_proj.weight", q, (uint64_t)sh->d, 0},
+            {"self_attn.k_proj.weight", kv, (uint64_t)sh->d, 0},
+            {"self_attn.v_proj.weight", kv, (uint64_t)sh->d, 0},
+            {"self_attn.o_proj.weight", (uint64_t)sh->d, q, 0},
+            {"post_attention_layernorm.weight", (uint64_t)sh->d, 0, 1},
+            {"mlp.gate_proj.weight", (uint64_t)sh->d_ff, (uint64_t)sh->d, 0},
+            {"mlp.up_proj.weight", (uint64_t)sh->d_ff, (uint64_t)sh->d, 0},
+            {"mlp.down_proj.weight", (uint64_t)sh->d, (uint64_t)sh->d_ff, 0},
+        };
+        uint64_t emb[2] = {(uint64_t)sh->n_vocab, (uint64_t)sh->d}, nrm[1] = {(uint64_t)sh->d};
+        char name[96];
+#define ADD(NAME, RANK, SHAPE, ONES)                                                                \
+    do {                                                                                            \
+        fills[k].key = mix64((uint64_t)seed * 1000003u + (uint64_t)k);                              \
+        fills[k].dtype = dt;                                                                        \
+        fills[k].ones = (ONES);                                                                     \
+        if (sea_st_writer_add_fn(w, (NAME), dt, (RANK), (SHAPE), fill_random, &fills[k], &err) != SEA_OK) \
+            goto fail;                                                                              \
+        k++;                                                                                        \
+    } while (0)
+        ADD("model.embed_tokens.weight", 2, emb, 0);
+        for (int l = 0; l < sh->n_layer; l++)
+            for (size_t j = 0; j < SEA_ARRAY_LEN(lw); j++) {
+                uint64_t s2[2] = {lw[j].r, lw[j].c};
+                snprintf(name, sizeof name, "model.layers.%d.%s", l, lw[j].suffix);
+                ADD(name, lw[j].ones ? 1 : 2, s2, lw[j].ones);
+            }
+        ADD("model.norm.weight", 1, nrm, 1);
+        if (!sh->tie) ADD("lm_head.weight", 2, emb, 0);
+#undef ADD
+    }
+    if (sea_st_writer_set_metadata(w, "format", "pt", &err) != SEA_OK) goto fail;
+    path = sea__path_join(out, "model.safetensors");
+    if (!path) goto fail;
+    fprintf(stderr, "make-model: writing %s ...\n", path);
+    if (sea_st_writer_save(w, path, &err) != SEA_OK) goto fail;
+    free(path);
+    path = sea__path_join(out, "generation_config.json");
+    if (!path || write_text(path, "{\"bos_token_id\": 1, \"eos_token_id\": 2}\n", &err)) goto fail;
+    printf("wrote %s (%s, %s, seed %ld)\n", out, sh->name, dtype_name, seed);
+    rc = CLI_EXIT_OK;
+    goto out;
+fail:
+    if (err.status == SEA_OK) sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    rc = cli_fail_err(argv[0], &err);
+out:
+    free(path);
+    free(fills);
+    sea_st_writer_free(w);
+    return rc;
 }
 
+int cmd_bench(int argc, char **argv)
+{
+    const char *dir = NULL;
+    long P = 128, G = 32, threads = 0, reps = 1;
+    int json = 0;
+    cli_opt opts[] = {
+        {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
+        {"prompt-tokens", 0, CLI_INT, &P, "P", "tokens in the prefill call (default 128)", 1, 1 << 20, NULL},
+        {"gen-tokens", 0, CLI_INT, &G, "G", "decode steps after it (default 32)", 0, 1 << 20, NULL},
+        {"reps", 'r', CLI_INT, &reps, "R", "repeat and keep the best of R runs (default 1)", 1, 1000, NULL},
+        {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
+        {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
+    };
+    char *pos[1];
+    int n_pos, rc;
+    sea_err err;
+    sea_model *m = NULL;
+    sea_ctx *c = NULL;
+    int32_t *ids = NULL;
+    double best_pp = 0, best_tg = 0;
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "[-m DIR] [--prompt-tokens P] [--gen-tokens G] [--threads N] [--json]",
+                   "One prefill call of P tokens, then G single-token decode steps, on fixed\n"
+                   "pseudo-random token ids; prints tokens per second for each and the weight\n"
+                   "bandwidth decode reaches (weight bytes x tokens/s).", pos, 0, &n_pos);
+    if (rc >= 0) return rc;
+    dir = cli_model_dir(dir);
+    sea_err_clear(&err);
+    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (P + G > sea_model_config(m)->max_pos) {
+        sea__err(&err, SEA_ERR_ARG, "P + G = %ld exceeds the model's %d positions", P + G, sea_model_config(m)->max_pos);
+        goto fail;
+    }
+    {
+        sea_ctx_params cp = sea_ctx_default_params();
+        cp.n_ctx = (int)(P + G);
+        cp.n_threads = (int)threads;
+        if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
+    }
+    ids = malloc((size_t)(P + G) * sizeof *ids);
+    if (!ids) goto fail;
+    for (long i = 0; i < P + G; i++) ids[i] = (int32_t)(mix64((uint64_t)i + 7) % (uint64_t)sea_model_config(m)->n_vocab);
+    for (long r = 0; r < reps; r++) {
+        const float *logits;
+        double t0, t1, t2;
+        sea_ctx_truncate(c, 0);
+        t0 = cli_now();
+        if (sea_forward(c, ids, (int)P, SEA_LOGITS_LAST, &logits, &err) != SEA_OK) goto fail;
+        t1 = cli_now();
+        for (long g = 0; g < G; g++)
+            if (sea_forward(c, ids + P + g, 1, SEA_LOGITS_LAST, &logits, &err) != SEA_OK) goto fail;
+        t2 = cli_now();
+        if ((double)P / (t1 - t0) > best_pp) best_pp = (double)P / (t1 - t0);
+        if (G && (double)G / (t2 - t1) > best_tg) best_tg = (double)G / (t2 - t1);
+    }
+    {
+        double gbs = best_tg * (double)sea_model_weight_bytes(m) / 1e9;
+        int nth = threads ? (int)threads : cli_default_threads();
+        if (json)
+            printf("{\"prefill_tokens_per_s\":%.3f,\"decode_tokens_per_s\":%.3f,\"decode_weight_gb_per_s\":%.3f,"
+                   "\"prompt_tokens\":%ld,\"gen_tokens\":%ld,\"threads\":%d,\"simd\":\"%s\",\"weight_bytes\":%llu}\n",
+                   best_pp, best_tg, gbs, P, G, nth, sea_simd_name(), (unsigned long long)sea_model_weight_bytes(m));
+        else
+            printf("prefill %ld tokens: %.2f tok/s\ndecode %ld tokens: %.2f tok/s (%.1f GB/s of weights)\n"
+                   "threads %d, kernels %s\n", P, best_pp, G, best_tg, gbs, nth, sea_simd_name());
+    }
+    rc = CLI_EXIT_OK;
+    goto out;
+fail:
+    if (err.status == SEA_OK) sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    rc = cli_fail_err(argv[0], &err);
+out:
+    free(ids);
+    sea_ctx_free(c);
+    sea_model_close(m);
+    return rc;
+}

@@ -1,10 +1,149 @@
-/* src/cli/cmd_generate.c: placeholder until this command's issue lands (replaced wholesale). */
-#include "cli/cli.h"
+/* src/cli/cmd_generate.c: `sea generate`: greedy or sampled text, streamed to stdout,
+ * optionally with a SEA edit applied at every step. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int cmd_generate(int argc, char **argv);
-int cmd_generate(int argc, char **argv)
+#include "cli/cli.h"
+#include "cli/edit_opts.h"
+#include "cli/text_input.h"
+#include "core/internal.h"
+#include "sea.h"
+
+typedef struct gen_state {
+    cli_out_stream *out;
+    int stream;
+} gen_state;
+
+static int on_token(void *user, int32_t id)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    gen_state *g = user;
+    if (g->stream) cli_out_stream_push(g->out, id);
+    return 0;
 }
 
+int cmd_generate(int argc, char **argv)
+{
+    const char *dir = NULL, *prompt = NULL, *ids_s = NULL;
+    long n_predict = 64, threads = 0, top_k = 0, seed = 42, n_ctx = 0;
+    double temp = 1.0, top_p = 1.0, min_p = 0.0, rep = 1.0;
+    int greedy = 0, ignore_eos = 0, json = 0, temp_set = 0, topk_set = 0, topp_set = 0, minp_set = 0,
+        seed_set = 0;
+    cli_edit_opts eo;
+    cli_opt opts[CLI_EDIT_N_OPTS + 15] = {
+        {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
+        {"prompt", 'p', CLI_STR, &prompt, "TEXT", "prompt text (BOS added per the tokenizer)", 0, -1, NULL},
+        {"ids", 0, CLI_STR, &ids_s, "LIST", "prompt as comma-separated token ids (used as given)", 0, -1, NULL},
+        {"n-predict", 'n', CLI_INT, &n_predict, "N", "most new tokens (default 64)", 0, 1 << 24, NULL},
+        {"greedy", 0, CLI_FLAG, &greedy, NULL, "always take the most likely token (the default without sampling options)", 0, -1, NULL},
+        {"temp", 0, CLI_DOUBLE, &temp, "T", "sample with temperature T > 0", 1e-6, 1e6, &temp_set},
+        {"top-k", 0, CLI_INT, &top_k, "K", "sample among the K most likely tokens", 0, 1 << 24, &topk_set},
+        {"top-p", 0, CLI_DOUBLE, &top_p, "P", "sample from the smallest set with probability >= P", 1e-9, 1, &topp_set},
+        {"min-p", 0, CLI_DOUBLE, &min_p, "M", "drop tokens below M x the top probability", 0, 0.999999, &minp_set},
+        {"repeat-penalty", 0, CLI_DOUBLE, &rep, "R", "penalize tokens already present (Hugging Face rule; 1 = off)", 1e-3, 1e3, NULL},
+        {"seed", 's', CLI_INT, &seed, "S", "random seed for sampling (default 42)", 0, 0x7fffffffL, &seed_set},
+        {"ignore-eos", 0, CLI_FLAG, &ignore_eos, NULL, "keep generating after an end-of-sequence token", 0, -1, NULL},
+        {"ctx", 0, CLI_INT, &n_ctx, "N", "context size (default: min(max positions, 4096))", 1, 1 << 24, NULL},
+        {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
+        {"json", 0, CLI_FLAG, &json, NULL, "print {\"ids\": [...], \"text\": \"...\"} at the end instead of streaming", 0, -1, NULL},
+    };
+    char *pos[1], msg[256];
+    int n_pos, rc;
+    sea_err err;
+    sea_model *m = NULL;
+    sea_ctx *c = NULL;
+    cli_edit *edit = NULL;
+    int32_t *prompt_ids = NULL, *out = NULL;
+    size_t n_prompt = 0, n_out = 0;
+    sea_generate_params gp = sea_generate_default_params();
+    gen_state gs = {NULL, 0};
+    cli_edit_opts_init(&eo, opts + 15);
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(-p TEXT | --ids LIST) [-n N] [--greedy | --temp T --top-k K --top-p P --min-p M --seed S] [--edit PROJ ...]",
+                   "Generate a continuation of the prompt, streamed to stdout. Greedy unless a\n"
+                   "sampling option (--temp, --top-k, --top-p, --min-p) is given. Stops at an\n"
+                   "end-of-sequence token (unless --ignore-eos) or after -n tokens.", pos, 0, &n_pos);
+    if (rc >= 0) return rc;
+    if (!prompt == !ids_s) return cli_usage_error(argv[0], "give exactly one of -p TEXT and --ids LIST");
+    if (greedy && (temp_set || topk_set || topp_set || minp_set))
+        return cli_usage_error(argv[0], "--greedy cannot be combined with sampling options");
+    gp.n_predict = (int)n_predict;
+    gp.ignore_eos = ignore_eos;
+    gp.sampler.greedy = !(temp_set || topk_set || topp_set || minp_set);
+    gp.sampler.temperature = (float)temp;
+    gp.sampler.top_k = (int)top_k;
+    gp.sampler.top_p = (float)top_p;
+    gp.sampler.min_p = (float)min_p;
+    gp.sampler.repeat_penalty = (float)rep;
+    gp.sampler.seed = (uint64_t)seed;
+    (void)seed_set;
+    dir = cli_model_dir(dir);
+    sea_err_clear(&err);
+    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (ids_s) {
+        int *v;
+        if (cli_parse_int_list(ids_s, &v, &n_prompt, 0, sea_model_config(m)->n_vocab - 1, msg, sizeof msg)) {
+            rc = cli_usage_error(argv[0], "--ids: %s", msg);
+            goto out;
+        }
+        prompt_ids = malloc(n_prompt * sizeof *prompt_ids);
+        if (!prompt_ids) {
+            free(v);
+            sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < n_prompt; i++) prompt_ids[i] = v[i];
+        free(v);
+    } else if (cli_tokenize_text(&prompt_ids, &n_prompt, dir, prompt, &err) != SEA_OK) {
+        goto fail;
+    }
+    if (n_prompt == 0) {
+        sea__err(&err, SEA_ERR_ARG, "the prompt has no tokens");
+        goto fail;
+    }
+    {
+        sea_ctx_params cp = sea_ctx_default_params();
+        cp.n_ctx = (int)n_ctx;
+        cp.n_threads = (int)threads;
+        if (cp.n_ctx > sea_model_config(m)->max_pos) cp.n_ctx = sea_model_config(m)->max_pos;
+        if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
+    }
+    if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) goto fail;
+    if (!json) {
+        gs.out = cli_out_stream_new(dir);
+        gs.stream = gs.out != NULL;
+        if (prompt) {
+            fputs(prompt, stdout);
+            fflush(stdout);
+        }
+    }
+    if (sea_generate(c, prompt_ids, n_prompt, &gp, on_token, &gs, &out, &n_out, &err) != SEA_OK) goto fail;
+    if (json) {
+        char *text = cli_detokenize(dir, out, n_out);
+        sea_buf b;
+        sea__buf_init(&b);
+        sea__buf_puts(&b, "{\"ids\":[");
+        for (size_t i = 0; i < n_out; i++) sea__buf_printf(&b, "%s%d", i ? "," : "", (int)out[i]);
+        sea__buf_puts(&b, "],\"text\":");
+        if (text) sea__buf_json_string(&b, text, strlen(text));
+        else sea__buf_puts(&b, "null");
+        sea__buf_puts(&b, "}\n");
+        fputs(sea__buf_cstr(&b), stdout);
+        sea__buf_free(&b);
+        free(text);
+    } else if (gs.out) {
+        cli_out_stream_end(gs.out);
+    }
+    rc = CLI_EXIT_OK;
+    goto out;
+fail:
+    if (gs.out) cli_out_stream_end(gs.out);
+    rc = cli_fail_err(argv[0], &err);
+out:
+    cli_out_stream_free(gs.out);
+    cli_edit_free(edit);
+    sea_free(out);
+    free(prompt_ids);
+    sea_ctx_free(c);
+    sea_model_close(m);
+    return rc;
+}

@@ -1,21 +1,6 @@
 /* src/cli/commands.c: the table of `sea` commands. Each command lives in its own cmd_*.c. */
 #include "cli/cli.h"
 
-int cmd_info(int argc, char **argv);
-int cmd_forward(int argc, char **argv);
-int cmd_generate(int argc, char **argv);
-int cmd_perplexity(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
-int cmd_make_model(int argc, char **argv);
-int cmd_tokenize(int argc, char **argv);
-int cmd_detokenize(int argc, char **argv);
-int cmd_trace(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
-int cmd_fit(int argc, char **argv);
-int cmd_proj(int argc, char **argv);
-int cmd_eval(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
-
 const cli_command cli_commands[] = {
     {"demo", cmd_demo, "the whole method on the bundled model, explained step by step"},
     {"info", cmd_info, "describe a model directory (architecture, shapes, memory)"},

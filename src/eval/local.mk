@@ -1,1 +1,3 @@
-# src/eval: files are added here as the area grows
+# src/eval: perplexity, TruthfulQA and BBQ
+libsea_la_SOURCES += src/eval/perplexity.c
+seainclude_HEADERS += include/sea/eval.h

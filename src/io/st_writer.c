@@ -13,6 +13,8 @@ typedef struct wentry {
     uint64_t shape[SEA_ST_MAX_RANK];
     const void *data;
     void *owned; /* copy of the data, when the caller asked for one */
+    sea_st_fill_fn fill; /* or a producer called at save time */
+    void *fill_user;
     uint64_t nbytes;
 } wentry;
 
@@ -47,7 +49,8 @@ void sea_st_writer_free(sea_st_writer *w)
 }
 
 static sea_status add(sea_st_writer *w, const char *name, sea_dtype dtype, int rank,
-                      const uint64_t *shape, const void *data, int copy, sea_err *err)
+                      const uint64_t *shape, const void *data, int copy, sea_st_fill_fn fill,
+                      void *fill_user, sea_err *err)
 {
     wentry *e;
     uint64_t n = 1;
@@ -88,6 +91,8 @@ static sea_status add(sea_st_writer *w, const char *name, sea_dtype dtype, int r
     e->rank = rank;
     for (int i = 0; i < rank; i++) e->shape[i] = shape[i];
     e->data = data;
+    e->fill = fill;
+    e->fill_user = fill_user;
     e->nbytes = n;
     w->n++;
     return SEA_OK;
@@ -96,13 +101,42 @@ static sea_status add(sea_st_writer *w, const char *name, sea_dtype dtype, int r
 sea_status sea_st_writer_add(sea_st_writer *w, const char *name, sea_dtype dtype, int rank,
                              const uint64_t *shape, const void *data, sea_err *err)
 {
-    return add(w, name, dtype, rank, shape, data, 0, err);
+    return add(w, name, dtype, rank, shape, data, 0, NULL, NULL, err);
 }
 
 sea_status sea_st_writer_add_copy(sea_st_writer *w, const char *name, sea_dtype dtype, int rank,
                                   const uint64_t *shape, const void *data, sea_err *err)
 {
-    return add(w, name, dtype, rank, shape, data, 1, err);
+    return add(w, name, dtype, rank, shape, data, 1, NULL, NULL, err);
+}
+
+sea_status sea_st_writer_add_fn(sea_st_writer *w, const char *name, sea_dtype dtype, int rank,
+                                const uint64_t *shape, sea_st_fill_fn fill, void *user, sea_err *err)
+{
+    if (!fill) return sea__err(err, SEA_ERR_ARG, "safetensors writer: NULL fill function");
+    return add(w, name, dtype, rank, shape, NULL, 0, fill, user, err);
+}
+
+/* Stream a produced tensor through a bounded buffer. */
+static sea_status write_filled(sea_afile *f, const wentry *e, sea_err *err)
+{
+    size_t chunk = (size_t)SEA_MIN(e->nbytes, (uint64_t)(16u << 20));
+    unsigned char *buf;
+    sea_status st = SEA_OK;
+    if (e->nbytes == 0) return SEA_OK;
+    buf = sea__malloc(chunk);
+    if (!buf) {
+        sea__afile_abort(f);
+        return sea__err_nomem(err, "a write buffer");
+    }
+    for (uint64_t off = 0; off < e->nbytes && st == SEA_OK; off += chunk) {
+        size_t n = (size_t)SEA_MIN((uint64_t)chunk, e->nbytes - off);
+        st = e->fill(e->fill_user, buf, off, n, err);
+        if (st != SEA_OK) sea__afile_abort(f);
+        else st = sea__afile_write(f, buf, n, err);
+    }
+    sea__free(buf);
+    return st;
 }
 
 sea_status sea_st_writer_set_metadata(sea_st_writer *w, const char *key, const char *value,
@@ -180,8 +214,11 @@ sea_status sea_st_writer_save(sea_st_writer *w, const char *path, sea_err *err)
     if ((st = sea__afile_open(&f, path, err)) != SEA_OK) goto out;
     if ((st = sea__afile_write(&f, prefix, 8, err)) != SEA_OK) goto out;
     if ((st = sea__afile_write(&f, h.data, h.len, err)) != SEA_OK) goto out;
-    for (size_t i = 0; i < w->n; i++)
-        if ((st = sea__afile_write(&f, w->e[i].data, (size_t)w->e[i].nbytes, err)) != SEA_OK) goto out;
+    for (size_t i = 0; i < w->n; i++) {
+        st = w->e[i].fill ? write_filled(&f, &w->e[i], err)
+                          : sea__afile_write(&f, w->e[i].data, (size_t)w->e[i].nbytes, err);
+        if (st != SEA_OK) goto out; /* the temporary is already removed */
+    }
     st = sea__afile_commit(&f, err);
 out:
     sea__buf_free(&h);

@@ -77,3 +77,8 @@ const char *sea__simd_name(sea_simd level)
     }
     return "?";
 }
+
+const char *sea_simd_name(void)
+{
+    return sea__simd_name(sea__simd_level());
+}

@@ -16,6 +16,25 @@ sea_ctx_params sea_ctx_default_params(void)
     return p;
 }
 
+static void resolve_params(sea_ctx_params *p, const sea_llama_config *cfg)
+{
+    if (p->n_ctx == 0) p->n_ctx = SEA_MIN(cfg->max_pos, 4096);
+    if (cfg->sliding_window > 0 && p->n_ctx > cfg->sliding_window) p->n_ctx = cfg->sliding_window;
+    if (p->n_batch == 0 || p->n_batch > p->n_ctx) p->n_batch = p->n_ctx;
+}
+
+uint64_t sea_ctx_bytes(const sea_model *m, const sea_ctx_params *pp)
+{
+    const sea_llama_config *c = &m->cfg;
+    sea_ctx_params p = pp ? *pp : sea_ctx_default_params();
+    uint64_t kvdim = (uint64_t)c->n_kv_head * (uint64_t)c->head_dim, qdim = (uint64_t)c->n_head * (uint64_t)c->head_dim;
+    uint64_t per_row;
+    resolve_params(&p, c);
+    per_row = 2 * (uint64_t)c->d + 2 * qdim + 2 * (uint64_t)c->d_ff + (uint64_t)c->n_vocab;
+    return 4 * (2 * (uint64_t)c->n_layer * (uint64_t)p.n_ctx * kvdim + (uint64_t)p.n_batch * per_row +
+                (uint64_t)p.n_ctx * (uint64_t)c->head_dim);
+}
+
 void sea_ctx_free(sea_ctx *c)
 {
     if (!c) return;
@@ -72,15 +91,12 @@ sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *
     *out = NULL;
     if (p.n_ctx < 0 || p.n_batch < 0 || p.n_threads < 0)
         return sea__err(err, SEA_ERR_ARG, "context sizes must not be negative");
-    if (p.n_ctx == 0) p.n_ctx = SEA_MIN(cfg->max_pos, 4096);
     if (p.n_ctx > cfg->max_pos)
         return sea__err(err, SEA_ERR_ARG, "context of %d positions exceeds max_position_embeddings (%d)",
                         p.n_ctx, cfg->max_pos);
-    if (cfg->sliding_window > 0 && p.n_ctx > cfg->sliding_window) {
+    if (cfg->sliding_window > 0 && p.n_ctx > cfg->sliding_window)
         sea__warn("context capped to the model's sliding window of %d positions", cfg->sliding_window);
-        p.n_ctx = cfg->sliding_window;
-    }
-    if (p.n_batch == 0 || p.n_batch > p.n_ctx) p.n_batch = p.n_ctx;
+    resolve_params(&p, cfg);
     if (p.n_threads == 0) p.n_threads = online_cpus();
     c = sea__calloc(1, sizeof *c);
     if (!c) return sea__err_nomem(err, "an inference context");

@@ -1,0 +1,27 @@
+/* src/cli/edit_opts.h: the editing options shared by forward, generate, perplexity and eval
+ * (--edit PROJ --layers SPEC --merge MODE), and attaching the edit to a context. */
+#ifndef SEA_CLI_EDIT_OPTS_H
+#define SEA_CLI_EDIT_OPTS_H
+
+#include "cli/cli.h"
+#include "sea/model.h"
+
+#define CLI_EDIT_N_OPTS 3
+
+typedef struct cli_edit_opts {
+    const char *proj;   /* --edit */
+    const char *layers; /* --layers */
+    const char *merge;  /* --merge */
+} cli_edit_opts;
+
+typedef struct cli_edit cli_edit;
+
+/* Fill CLI_EDIT_N_OPTS option rows at `rows` bound to *o (all unset). */
+void cli_edit_opts_init(cli_edit_opts *o, cli_opt *rows);
+/* With --edit: open the projections, check them against the model, attach the edit hook to
+ * c; *out receives the handle to free after the context. Without --edit: *out = NULL. */
+sea_status cli_edit_attach(cli_edit **out, const cli_edit_opts *o, sea_ctx *c, const char *cmd,
+                           sea_err *err);
+void cli_edit_free(cli_edit *e);
+
+#endif /* SEA_CLI_EDIT_OPTS_H */
