@@ -13,6 +13,7 @@ tests_check_json_LDADD = $(TEST_LDADD)
 # one fragment per area, so each area's suites are listed beside each other
 include tests/io.mk
 include tests/model.mk
+include tests/forward.mk
 include tests/tokenizer.mk
 include tests/spectral.mk
 include tests/sea.mk
