@@ -1,1 +1,9 @@
 # tests/spectral.mk: Check suites of this area (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD)
+check_PROGRAMS += tests/check_linalg
+tests_check_linalg_SOURCES = tests/check_linalg.c
+tests_check_linalg_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_linalg_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_fit
+tests_check_fit_SOURCES = tests/check_fit.c
+tests_check_fit_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_fit_LDADD = $(TEST_LDADD)

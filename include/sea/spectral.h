@@ -1,5 +1,156 @@
-/* sea/spectral.h: activations, SEA fitting and projection files (filled in by the spectral issue). */
+/* sea/spectral.h: the SEA method without a model: feature functions, activation files,
+ * fitting the spectral projections (SEA-SPEC §3), projection files (§6.2).
+ *
+ * Pipeline: `sea trace` fills a sea_acts (positive/negative/base activations), sea_fit turns
+ * it into a sea_proj (per layer, the directions to keep U+ [d, k+] and to remove U- [d, k-]),
+ * and the editing code applies z + U+(U+ᵀz) − U-(U-ᵀz) (see doc/SPECTRAL.md). */
 #ifndef SEA_SPECTRAL_H
 #define SEA_SPECTRAL_H
+
 #include "sea/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- feature functions (SEA-SPEC §3.1, paper Eq. 5-6) ---- */
+typedef enum sea_feature {
+    SEA_FEATURE_NONE,
+    SEA_FEATURE_SQEXP, /* squared-exponential: exp(-z²/(2α²)); φ̂⁻¹ returns z² (paper's formula) */
+    SEA_FEATURE_TANH,
+    SEA_FEATURE_ELU
+} sea_feature;
+
+#define SEA_FEATURE_DEFAULT_ALPHA 1.0f
+#define SEA_FEATURE_DEFAULT_EPS 1e-4f
+
+/* "none", "squared-exponential" (alias "rbf"), "tanh", "elu". */
+SEA_API sea_status sea_feature_parse(sea_feature *out, const char *name, sea_err *err);
+/* Canonical name ("none", "squared-exponential", "tanh", "elu"). */
+SEA_API const char *sea_feature_name(sea_feature f);
+/* φ in place on x[0..n). */
+SEA_API void sea_feature_apply(float *x, size_t n, sea_feature f, float alpha);
+/* φ̂⁻¹ in place on y[0..n) (inputs clamped into the valid range with eps, as SEA-SPEC §3.1). */
+SEA_API void sea_feature_inverse(float *y, size_t n, sea_feature f, float alpha, float eps);
+/* Double-precision φ, used by the fit (same formulas). */
+SEA_API void sea_feature_apply_d(double *x, size_t n, sea_feature f, double alpha);
+
+/* ---- activations (SEA-SPEC §6.1): positive/negative/base, F32 [N, n_layer, d] ---- */
+typedef struct sea_acts sea_acts;
+
+enum { SEA_ACTS_POSITIVE = 0, SEA_ACTS_NEGATIVE = 1, SEA_ACTS_BASE = 2 };
+
+/* Provenance recorded in the "sea" metadata. Strings are NULL when unknown; max_new_tokens is
+ * -1 when unknown; shard_n is 1 (shard_i 0) for a complete file. */
+typedef struct sea_acts_meta {
+    const char *site;         /* "mlp" or "residual" */
+    const char *model;        /* free text (model directory name) */
+    const char *template_name;/* "none", "llama2-chat", ... */
+    const char *demos_sha256; /* 64 lowercase hex digits */
+    long max_new_tokens;
+    size_t shard_i, shard_n;
+} sea_acts_meta;
+
+/* Open and validate a file completely: the three tensors present, F32, rank 3, one shape
+ * [N, n_layer, d] with every dimension >= 1, every value finite; the "sea" metadata, when
+ * present, strictly (kind "activations", types, n_layer and d equal to the tensors', shard
+ * "i/n" with i < n). Files without "sea" (older tools, the goldens) are accepted with unknown
+ * provenance (legacy "site" and "max_new_tokens" keys are read). The data is used in place
+ * from the mapping when possible. */
+SEA_API sea_status sea_acts_open(sea_acts **out, const char *path, sea_err *err);
+/* A zeroed, writable set for tracing. */
+SEA_API sea_status sea_acts_new(sea_acts **out, size_t N, size_t n_layer, size_t d, sea_err *err);
+SEA_API void sea_acts_free(sea_acts *a);
+SEA_API size_t sea_acts_n(const sea_acts *a);
+SEA_API size_t sea_acts_n_layer(const sea_acts *a);
+SEA_API size_t sea_acts_d(const sea_acts *a);
+/* Read-only view [N, n_layer, d] (which = SEA_ACTS_POSITIVE/NEGATIVE/BASE); NULL if out of range. */
+SEA_API const float *sea_acts_view(const sea_acts *a, int which);
+/* Writable data [N, n_layer, d]. For a set opened from a file this first makes a private copy of
+ * that tensor (NULL when out of memory). */
+SEA_API float *sea_acts_data(sea_acts *a, int which);
+/* Provenance (borrowed; strings valid until the next set or free). has_meta: 1 if the file
+ * carried "sea" metadata or sea_acts_set_meta was called. */
+SEA_API const sea_acts_meta *sea_acts_get_meta(const sea_acts *a, int *has_meta);
+/* Copy provenance in (strings are copied; validated: site, sha256 form, shard_i < shard_n). */
+SEA_API sea_status sea_acts_set_meta(sea_acts *a, const sea_acts_meta *m, sea_err *err);
+/* Write atomically: tensors positive, negative, base and metadata "sea". */
+SEA_API sea_status sea_acts_save(const sea_acts *a, const char *path, sea_err *err);
+/* Join shards from `sea trace --shard i/n` (any order): each must carry "sea" metadata with the
+ * same model, site, n_layer, d, template, max_new_tokens, demos_sha256 and n, every i in [0, n)
+ * exactly once, and N_i = ceil((N - i)/n) rows. Row j of the result is row j/n of shard j%n:
+ * the same file one unsharded run gives. Errors name the offending file. */
+SEA_API sea_status sea_acts_merge(sea_acts **out, sea_acts *const *shards, const char *const *names,
+                                  size_t n_shards, sea_err *err);
+
+typedef struct sea_proj sea_proj; /* fitted projections, see below */
+
+/* ---- fitting (SEA-SPEC §3) ---- */
+typedef enum sea_solver {
+    SEA_SOLVER_AUTO,      /* randomized when the selected k is far below N (<= N/8), else exact */
+    SEA_SOLVER_EXACT,     /* thin QR factors + one-sided Jacobi SVD of the N x N core */
+    SEA_SOLVER_RANDOMIZED /* range finder on the implicit cross-covariance, k grown until K */
+} sea_solver;
+
+SEA_API sea_status sea_solver_parse(sea_solver *out, const char *name, sea_err *err);
+SEA_API const char *sea_solver_name(sea_solver s);
+
+typedef struct sea_fit_params {
+    double k_ratio_pos, k_ratio_neg; /* K in (0, 1] (default 0.99); ignored when k_pos/k_neg >= 0 */
+    long k_pos, k_neg;               /* fixed k (-1 = choose by ratio); clamped to min(N, d) */
+    sea_feature feature;             /* default SEA_FEATURE_NONE */
+    double alpha, eps;               /* feature parameters (1, 1e-4); eps is stored for the edit */
+    int center;                      /* subtract column means (default 0, as the paper's runs) */
+    const unsigned char *layers;     /* [n_layer] 1 = fit this layer; NULL = all */
+    sea_solver solver;               /* default SEA_SOLVER_AUTO */
+    int n_threads;                   /* 0 = all processors */
+    /* progress callback after each layer (may be NULL) */
+    void (*progress)(size_t done, size_t total, void *user);
+    void *progress_user;
+} sea_fit_params;
+
+SEA_API sea_fit_params sea_fit_default_params(void);
+
+/* Fit every selected layer (layers in parallel). Errors name the layer. */
+SEA_API sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p,
+                           sea_err *err);
+
+/* ---- projections (SEA-SPEC §6.2) ---- */
+
+enum { SEA_PROJ_POS = 0, SEA_PROJ_NEG = 1 };
+
+SEA_API sea_status sea_proj_save(const sea_proj *p, const char *path, sea_err *err);
+/* Open and validate: metadata "sea" (kind "projections", d, n_layer, feature, k arrays),
+ * every tensor's shape against it, no unknown or missing tensor, finite values, unit-norm
+ * columns in u_pos/u_neg, singular values >= 0 and descending, ratios in [0, 1] and
+ * non-decreasing. */
+SEA_API sea_status sea_proj_open(sea_proj **out, const char *path, sea_err *err);
+SEA_API void sea_proj_free(sea_proj *p);
+SEA_API size_t sea_proj_d(const sea_proj *p);
+SEA_API size_t sea_proj_n_layer(const sea_proj *p);
+SEA_API size_t sea_proj_n_demos(const sea_proj *p);
+SEA_API int sea_proj_has_layer(const sea_proj *p, size_t l);
+/* U [d, k] row-major, as stored; *k receives k (0 and NULL for a missing layer). */
+SEA_API const float *sea_proj_u_pos(const sea_proj *p, size_t l, size_t *k);
+SEA_API const float *sea_proj_u_neg(const sea_proj *p, size_t l, size_t *k);
+/* Singular values (descending) and cumulative explained ratios of Ω+ (sign SEA_PROJ_POS) or Ω-
+ * for layer l; *n receives their count. */
+SEA_API const float *sea_proj_singular_values(const sea_proj *p, size_t l, int sign, size_t *n);
+SEA_API const float *sea_proj_explained(const sea_proj *p, size_t l, int sign, size_t *n);
+/* Layer signature (paper §4.7 / App. A): sum of the singular values of the d x 2 matrix
+ * [mean of positives, mean of negatives]; NaN when unknown. */
+SEA_API double sea_proj_signature(const sea_proj *p, size_t l);
+/* Which solver fitted layer l ("exact"/"randomized"), or NULL. */
+SEA_API const char *sea_proj_layer_solver(const sea_proj *p, size_t l);
+SEA_API sea_feature sea_proj_feature(const sea_proj *p);
+SEA_API float sea_proj_alpha(const sea_proj *p);
+SEA_API float sea_proj_eps(const sea_proj *p);
+SEA_API int sea_proj_center(const sea_proj *p);
+/* K used for the positive/negative projection; NaN when fixed k was asked for. */
+SEA_API double sea_proj_k_ratio(const sea_proj *p, int sign);
+SEA_API const char *sea_proj_site(const sea_proj *p); /* "unknown" when the acts did not say */
+
+#ifdef __cplusplus
+}
+#endif
 #endif /* SEA_SPECTRAL_H */

@@ -1,2 +1,11 @@
 # src/linalg: Householder QR, Jacobi and randomized SVD in double
 seainclude_HEADERS += include/sea/linalg.h
+libsea_la_SOURCES += src/linalg/gemm.c src/linalg/qr.c src/linalg/svd_jacobi.c src/linalg/rsvd.c
+noinst_HEADERS += src/linalg/linalg_internal.h
+if SEA_AVX2
+libsea_avx2_la_SOURCES += src/linalg/gemm_avx2.c
+endif
+if SEA_AVX512
+libsea_avx512_la_SOURCES += src/linalg/gemm_avx512.c
+endif
+EXTRA_DIST += src/linalg/gemm_avx2.c src/linalg/gemm_avx512.c

@@ -1,0 +1,428 @@
+/* tests/check_linalg.c: the double-precision linear algebra against LAPACK's own test ratios
+ * (TESTING/EIG ddrvbd: residual ‖A − UΣVᵀ‖₁/(‖A‖₁·max(m,n)·ulp), orthogonality
+ * ‖I − UᵀU‖₁/(m·ulp), both < 30) on random, graded, rank-deficient, Hilbert, zero, identity
+ * and tiny/huge-scaled matrices; gemm against a naive triple loop for every kernel; QR
+ * residual and orthogonality; randomized SVD against the exact one; NaN/Inf refused. */
+#include "testutil.h"
+#include "core/internal.h"
+#include "kernels/cpu.h"
+#include "linalg/linalg_internal.h"
+
+#define ULP 2.220446049250313e-16
+#define THRESH 30.0
+
+static double *dalloc(size_t n)
+{
+    double *p = calloc(n ? n : 1, sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+static void randn(double *a, size_t n, uint64_t seed)
+{
+    sea__rng r;
+    sea__rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++) a[i] = sea__rng_normal(&r);
+}
+
+/* Random m x n matrix with orthonormal columns (m >= n), from the QR of a Gaussian. */
+static double *rand_orth(size_t m, size_t n, uint64_t seed)
+{
+    double *g = dalloc(m * n), *q = dalloc(m * n), *tau = dalloc(n);
+    randn(g, m * n, seed);
+    ck_assert_int_eq(sea_qr(g, m, m, n, tau, 1, NULL), SEA_OK);
+    ck_assert_int_eq(sea__qr_form_q(q, m, m, g, m, n, tau, 1, NULL), SEA_OK);
+    free(g);
+    free(tau);
+    return q;
+}
+
+/* A = U diag(d) Vᵀ (m x n, m >= n), exact enough for the ratios (errors ~ ulp·‖A‖). */
+static double *with_spectrum(size_t m, size_t n, const double *dg, uint64_t seed)
+{
+    double *u = rand_orth(m, n, seed), *v = rand_orth(n, n, seed + 1), *a = dalloc(m * n);
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < m; i++) u[i + j * m] *= dg[j];
+    ck_assert_int_eq(sea_dgemm(0, 1, m, n, n, 1.0, u, m, v, n, 0.0, a, m, 1, NULL), SEA_OK);
+    free(u);
+    free(v);
+    return a;
+}
+
+/* ‖I − QᵀQ‖₁/(rows·ulp) for rows x cols. */
+static double orth_ratio(const double *q, size_t rows, size_t cols)
+{
+    double *g = dalloc(cols * cols), r;
+    if (cols == 0) return 0;
+    ck_assert_int_eq(sea_dgemm(1, 0, cols, cols, rows, 1.0, q, rows, q, rows, 0.0, g, cols, 1, NULL), SEA_OK);
+    for (size_t i = 0; i < cols; i++) g[i + i * cols] -= 1.0;
+    r = sea_dnorm1(g, cols, cols, cols) / ((double)SEA_MAX(rows, 1) * ULP);
+    free(g);
+    return r;
+}
+
+/* ‖A − U diag(s) Vᵀ‖₁/(‖A‖₁·max(m,n)·ulp), computed in the units of `unit` (a power of two)
+ * so that huge and tiny matrices neither overflow nor underflow. */
+static double resid_ratio(const double *a, size_t m, size_t n, const double *u, const double *s,
+                          const double *v, double unit)
+{
+    double *us = dalloc(m * n), *r = dalloc(m * n), an, rn;
+    for (size_t i = 0; i < m * n; i++) r[i] = a[i] / unit;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < m; i++) us[i + j * m] = u[i + j * m] * (s[j] / unit);
+    an = sea_dnorm1(r, m, m, n);
+    ck_assert_int_eq(sea_dgemm(0, 1, m, n, n, -1.0, us, m, v, n, 1.0, r, m, 1, NULL), SEA_OK);
+    rn = sea_dnorm1(r, m, m, n);
+    free(us);
+    free(r);
+    if (an == 0) return rn / ULP;
+    return rn / (an * (double)SEA_MAX(m, n) * ULP);
+}
+
+/* Run the Jacobi SVD on a copy of a (m x n) and check every LAPACK ratio; returns info. */
+static sea_svd_info check_svd(const double *a, size_t m, size_t n, const char *what, int precond,
+                              int threads, double unit, const double *expect_s)
+{
+    double *u = dalloc(m * n), *v = dalloc(n * n), *s = dalloc(n), r1, r2, r3;
+    sea_svd_params p = sea_svd_default_params();
+    sea_svd_info info;
+    sea_err err;
+    memcpy(u, a, m * n * sizeof *u);
+    p.precondition = precond;
+    p.n_threads = threads;
+    sea_err_clear(&err);
+    ck_assert_msg(sea_svd_jacobi(u, m, m, n, s, v, n, &p, &info, &err) == SEA_OK, "%s: %s", what, err.msg);
+    r1 = resid_ratio(a, m, n, u, s, v, unit);
+    r2 = orth_ratio(u, m, n);
+    r3 = orth_ratio(v, n, n);
+    ck_assert_msg(r1 < THRESH, "%s (%zux%zu, precond %d): residual ratio %.3g", what, m, n, precond, r1);
+    ck_assert_msg(r2 < THRESH, "%s (%zux%zu, precond %d): U orthogonality ratio %.3g", what, m, n, precond, r2);
+    ck_assert_msg(r3 < THRESH, "%s (%zux%zu, precond %d): V orthogonality ratio %.3g", what, m, n, precond, r3);
+    for (size_t j = 0; j < n; j++) {
+        ck_assert_msg(s[j] >= 0 && (j == 0 || s[j] <= s[j - 1]), "%s: s not sorted/non-negative at %zu", what, j);
+        if (expect_s)
+            ck_assert_msg(fabs(s[j] - expect_s[j]) <= 30 * n * ULP * expect_s[0] + 1e-300,
+                          "%s: s[%zu] = %.17g, expected %.17g", what, j, s[j], expect_s[j]);
+    }
+    free(u);
+    free(v);
+    free(s);
+    return info;
+}
+
+static const size_t shapes[][2] = {{1, 1}, {2, 1}, {3, 3}, {5, 3}, {10, 10}, {17, 9}, {40, 40}, {64, 31}, {90, 90}};
+
+START_TEST(test_svd_spectra)
+{
+    for (size_t t = 0; t < SEA_ARRAY_LEN(shapes); t++) {
+        size_t m = shapes[t][0], n = shapes[t][1];
+        double *dg = dalloc(n);
+        for (int kind = 0; kind < 5; kind++) {
+            double *a;
+            const char *name = "";
+            for (size_t j = 0; j < n; j++) {
+                double x = n > 1 ? (double)j / (double)(n - 1) : 0;
+                switch (kind) {
+                case 0: name = "evenly spaced 1..ulp"; dg[j] = 1.0 - x * (1.0 - ULP); break;
+                case 1: name = "geometric 1..ulp (graded)"; dg[j] = pow(ULP, x); break;
+                case 2: name = "rank-deficient"; dg[j] = j < n / 2 ? 1.0 / (double)(j + 1) : 0.0; break;
+                case 3: name = "clustered"; dg[j] = j == 0 ? 1.0 : 1e-8 * (1 + 1e-12 * (double)j); break;
+                default: name = "identity-like"; dg[j] = 1.0; break;
+                }
+            }
+            a = with_spectrum(m, n, dg, 100 + t * 7 + (uint64_t)kind);
+            for (int pre = 0; pre <= 1; pre++)
+                check_svd(a, m, n, name, pre, 1, 1.0, kind == 4 || kind == 0 ? dg : NULL);
+            free(a);
+        }
+        free(dg);
+    }
+}
+END_TEST
+
+START_TEST(test_svd_special)
+{
+    size_t n = 12;
+    double *h = dalloc(n * n), *z = dalloc(30 * 7), *id = dalloc(9 * 9), *big, *tiny, *dg = dalloc(20);
+    double unit_big, unit_tiny;
+    /* Hilbert: condition ~1e16 */
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++) h[i + j * n] = 1.0 / (double)(i + j + 1);
+    check_svd(h, n, n, "Hilbert", 1, 1, 1.0, NULL);
+    check_svd(h, n, n, "Hilbert", 0, 1, 1.0, NULL);
+    /* zero matrix: s = 0, U and V still orthonormal */
+    check_svd(z, 30, 7, "zero", 1, 1, 1.0, NULL);
+    for (size_t i = 0; i < 9; i++) id[i + i * 9] = 1.0;
+    check_svd(id, 9, 9, "identity", 1, 1, 1.0, NULL);
+    /* LAPACK's scaled types: spectrum 1..ulp times underflow/ulp and times overflow·ulp */
+    for (size_t j = 0; j < 20; j++) dg[j] = 1.0 - (double)j / 19.0 * (1.0 - ULP);
+    big = with_spectrum(25, 20, dg, 7);
+    tiny = with_spectrum(25, 20, dg, 7);
+    unit_big = ldexp(1.0, 970);    /* ≈ overflow·ulp */
+    unit_tiny = ldexp(1.0, -970);  /* ≈ underflow/ulp */
+    for (size_t i = 0; i < 25 * 20; i++) {
+        big[i] *= unit_big;
+        tiny[i] *= unit_tiny;
+    }
+    check_svd(big, 25, 20, "huge-scaled", 1, 1, unit_big, NULL);
+    check_svd(big, 25, 20, "huge-scaled", 0, 1, unit_big, NULL);
+    check_svd(tiny, 25, 20, "tiny-scaled", 1, 1, unit_tiny, NULL);
+    check_svd(tiny, 25, 20, "tiny-scaled", 0, 1, unit_tiny, NULL);
+    free(h);
+    free(z);
+    free(id);
+    free(big);
+    free(tiny);
+    free(dg);
+}
+END_TEST
+
+START_TEST(test_svd_rank_one_duplicates)
+{
+    /* every column the same: rank 1, U completed to an orthonormal set */
+    size_t m = 20, n = 8;
+    double *a = dalloc(m * n), *u = dalloc(m * n), *s = dalloc(n), expect;
+    sea_svd_info info;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < m; i++) a[i + j * m] = (double)(i % 5) - 2.0;
+    check_svd(a, m, n, "rank one", 1, 1, 1.0, NULL);
+    check_svd(a, m, n, "rank one", 0, 1, 1.0, NULL);
+    memcpy(u, a, m * n * sizeof *u);
+    ck_assert_int_eq(sea_svd_jacobi(u, m, m, n, s, NULL, 0, NULL, &info, NULL), SEA_OK);
+    expect = sqrt(8.0 * 40.0); /* ‖column‖ = sqrt(4·(4+1+0+1+4)) = sqrt(40), times sqrt(8) */
+    ck_assert_msg(fabs(s[0] - expect) < 1e-13 * expect, "s0 %.17g vs %.17g", s[0], expect);
+    ck_assert_msg(s[1] < 1e-14 * expect, "s1 = %g should be ~0", s[1]);
+    ck_assert_double_le(orth_ratio(u, m, n), THRESH);
+    free(a);
+    free(u);
+    free(s);
+}
+END_TEST
+
+START_TEST(test_svd_threads_and_simd_agree)
+{
+    /* same result bitwise for 1 and 2 threads; every SIMD level meets the ratios */
+    size_t m = 150, n = 140;
+    double *dg = dalloc(n), *a, *u1 = dalloc(m * n), *u2 = dalloc(m * n), *s1 = dalloc(n), *s2 = dalloc(n);
+    sea_svd_params p = sea_svd_default_params();
+    sea_simd saved = sea__simd_level();
+    for (size_t j = 0; j < n; j++) dg[j] = exp(-0.1 * (double)j);
+    a = with_spectrum(m, n, dg, 42);
+    memcpy(u1, a, m * n * sizeof *a);
+    memcpy(u2, a, m * n * sizeof *a);
+    p.n_threads = 1;
+    ck_assert_int_eq(sea_svd_jacobi(u1, m, m, n, s1, NULL, 0, &p, NULL, NULL), SEA_OK);
+    p.n_threads = 2;
+    ck_assert_int_eq(sea_svd_jacobi(u2, m, m, n, s2, NULL, 0, &p, NULL, NULL), SEA_OK);
+    ck_assert_msg(memcmp(s1, s2, n * sizeof *s1) == 0, "singular values depend on the thread count");
+    ck_assert_msg(memcmp(u1, u2, m * n * sizeof *u1) == 0, "U depends on the thread count");
+    for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+        if (!sea__simd_available((sea_simd)lvl)) continue;
+        sea__simd_force((sea_simd)lvl);
+        check_svd(a, m, n, sea__simd_name((sea_simd)lvl), 1, 2, 1.0, NULL);
+        check_svd(a, m, n, sea__simd_name((sea_simd)lvl), 0, 2, 1.0, NULL);
+    }
+    sea__simd_force(saved);
+    free(dg);
+    free(a);
+    free(u1);
+    free(u2);
+    free(s1);
+    free(s2);
+}
+END_TEST
+
+START_TEST(test_svd_bad_input)
+{
+    double a[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, s[4];
+    sea_err err;
+    sea_err_clear(&err);
+    a[5] = NAN;
+    ck_assert_int_eq(sea_svd_jacobi(a, 4, 4, 3, s, NULL, 0, NULL, NULL, &err), SEA_ERR_NUMERIC);
+    ck_assert_ptr_nonnull(strstr(err.msg, "NaN or Inf"));
+    a[5] = INFINITY;
+    ck_assert_int_eq(sea_svd_jacobi(a, 4, 4, 3, s, NULL, 0, NULL, NULL, &err), SEA_ERR_NUMERIC);
+    a[5] = 6;
+    ck_assert_int_eq(sea_svd_jacobi(a, 3, 3, 4, s, NULL, 0, NULL, NULL, &err), SEA_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "m >= n"));
+    ck_assert_int_eq(sea_svd_jacobi(a, 2, 4, 3, s, NULL, 0, NULL, NULL, &err), SEA_ERR_ARG);
+}
+END_TEST
+
+START_TEST(test_svd_sweep_limit)
+{
+    /* one sweep is not enough for a random 30 x 30: NO_CONVERGENCE with diagnostics, and
+     * the outputs are still a sorted, orthonormal approximation */
+    size_t n = 30;
+    double *a = dalloc(n * n), *s = dalloc(n);
+    sea_svd_params p = sea_svd_default_params();
+    sea_svd_info info;
+    sea_err err;
+    randn(a, n * n, 3);
+    p.max_sweeps = 1;
+    p.precondition = 0;
+    sea_err_clear(&err);
+    ck_assert_int_eq(sea_svd_jacobi(a, n, n, n, s, NULL, 0, &p, &info, &err), SEA_ERR_NO_CONVERGENCE);
+    ck_assert_int_eq(info.sweeps, 1);
+    ck_assert(info.off > p.tol || info.off > 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "did not converge in 1 sweeps"));
+    for (size_t j = 1; j < n; j++) ck_assert(s[j] <= s[j - 1]);
+    free(a);
+    free(s);
+}
+END_TEST
+
+/* ---- gemm ---- */
+static void naive(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *a,
+                  size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc)
+{
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < m; i++) {
+            long double s = 0;
+            for (size_t p = 0; p < k; p++)
+                s += (long double)(ta ? a[p + i * lda] : a[i + p * lda]) * (tb ? b[j + p * ldb] : b[p + j * ldb]);
+            c[i + j * ldc] = (double)(alpha * s + beta * c[i + j * ldc]);
+        }
+}
+
+START_TEST(test_gemm_all_kernels)
+{
+    static const size_t dims[][3] = {{1, 1, 1}, {7, 5, 3}, {16, 12, 300}, {33, 29, 17}, {200, 130, 270}, {5, 300, 9}};
+    for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+        const sea__dgemm_kernel *kern;
+        if (!sea__simd_available((sea_simd)lvl)) continue;
+        kern = sea__dgemm_kernel_for(lvl);
+        for (size_t t = 0; t < SEA_ARRAY_LEN(dims); t++)
+            for (int ta = 0; ta <= 1; ta++)
+                for (int tb = 0; tb <= 1; tb++) {
+                    size_t m = dims[t][0], n = dims[t][1], k = dims[t][2];
+                    size_t lda = (ta ? k : m) + 3, ldb = (tb ? n : k) + 1, ldc = m + 2;
+                    double *a = dalloc(lda * (ta ? m : k)), *b = dalloc(ldb * (tb ? k : n));
+                    double *c = dalloc(ldc * n), *r = dalloc(ldc * n), err_max = 0, scale = 0;
+                    randn(a, lda * (ta ? m : k), 1 + t);
+                    randn(b, ldb * (tb ? k : n), 2 + t);
+                    randn(c, ldc * n, 3 + t);
+                    memcpy(r, c, ldc * n * sizeof *c);
+                    ck_assert_int_eq(sea__dgemm_with(kern, ta, tb, m, n, k, 0.75, a, lda, b, ldb, -0.5, c, ldc, 2, NULL), SEA_OK);
+                    naive(ta, tb, m, n, k, 0.75, a, lda, b, ldb, -0.5, r, ldc);
+                    for (size_t j = 0; j < n; j++)
+                        for (size_t i = 0; i < ldc; i++) {
+                            double d = fabs(c[i + j * ldc] - r[i + j * ldc]);
+                            if (i >= m) ck_assert(d == 0); /* padding rows untouched */
+                            if (d > err_max) err_max = d;
+                            if (fabs(r[i + j * ldc]) > scale) scale = fabs(r[i + j * ldc]);
+                        }
+                    ck_assert_msg(err_max <= 4.0 * sqrt((double)k) * ULP * (scale + sqrt((double)k)),
+                                  "%s gemm %zux%zux%zu ta=%d tb=%d error %g", kern->name, m, n, k, ta, tb, err_max);
+                    free(a);
+                    free(b);
+                    free(c);
+                    free(r);
+                }
+    }
+}
+END_TEST
+
+/* ---- QR ---- */
+START_TEST(test_qr)
+{
+    static const size_t dims[][2] = {{1, 1}, {5, 3}, {3, 5}, {40, 40}, {100, 37}, {37, 100}, {300, 90}};
+    for (size_t t = 0; t < SEA_ARRAY_LEN(dims); t++) {
+        size_t m = dims[t][0], n = dims[t][1], q = SEA_MIN(m, n);
+        double *a = dalloc(m * n), *f = dalloc(m * n), *tau = dalloc(q), *qm = dalloc(m * q);
+        double *r = dalloc(q * n), *c = dalloc(m * n), an, rn, ratio;
+        randn(a, m * n, 11 + t);
+        memcpy(f, a, m * n * sizeof *a);
+        ck_assert_int_eq(sea_qr(f, m, m, n, tau, 2, NULL), SEA_OK);
+        ck_assert_int_eq(sea__qr_form_q(qm, m, m, f, m, q, tau, 2, NULL), SEA_OK);
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = 0; i < q; i++) r[i + j * q] = i <= j ? f[i + j * m] : 0.0;
+        memcpy(c, a, m * n * sizeof *a);
+        an = sea_dnorm1(a, m, m, n);
+        ck_assert_int_eq(sea_dgemm(0, 0, m, n, q, -1.0, qm, m, r, q, 1.0, c, m, 1, NULL), SEA_OK);
+        rn = sea_dnorm1(c, m, m, n);
+        ratio = rn / (an * (double)m * ULP);
+        ck_assert_msg(ratio < THRESH, "qr %zux%zu residual ratio %.3g", m, n, ratio);
+        ratio = orth_ratio(qm, m, q);
+        ck_assert_msg(ratio < THRESH, "qr %zux%zu orthogonality ratio %.3g", m, n, ratio);
+        /* Qᵀ (Q x) = x */
+        randn(c, m, 5);
+        memcpy(a, c, m * sizeof *c);
+        ck_assert_int_eq(sea_qr_apply(0, c, m, m, 1, f, m, q, tau, 1, NULL), SEA_OK);
+        ck_assert_int_eq(sea_qr_apply(1, c, m, m, 1, f, m, q, tau, 1, NULL), SEA_OK);
+        for (size_t i = 0; i < m; i++) ck_assert(fabs(c[i] - a[i]) < 1e-13 * (1 + fabs(a[i])));
+        free(a);
+        free(f);
+        free(tau);
+        free(qm);
+        free(r);
+        free(c);
+    }
+}
+END_TEST
+
+/* ---- randomized ---- */
+START_TEST(test_randomized_matches_exact)
+{
+    size_t m = 300, n = 200, k = 12;
+    double *dg = dalloc(n), *a, *ue = dalloc(m * n), *se = dalloc(n), *ur = dalloc(m * k), *sr = dalloc(k);
+    double *pe = dalloc(m * m), *pr = dalloc(m * m), d = 0;
+    sea_linop_dense op;
+    sea_rsvd_params rp = sea_rsvd_default_params();
+    sea_rsvd_info info;
+    for (size_t j = 0; j < n; j++) dg[j] = j < k ? pow(0.7, (double)j) : 1e-3 * pow(0.99, (double)j);
+    a = with_spectrum(m, n, dg, 77);
+    memcpy(ue, a, m * n * sizeof *a);
+    ck_assert_int_eq(sea_svd_jacobi(ue, m, m, n, se, NULL, 0, NULL, NULL, NULL), SEA_OK);
+    sea_linop_dense_init(&op, a, m, m, n, 1);
+    rp.oversample = 3; /* raised to 10 by contract */
+    ck_assert_int_eq(sea_svd_randomized(ur, m, sr, k, &op.op, &rp, &info, NULL), SEA_OK);
+    ck_assert_uint_eq(info.sketch, k + 10);
+    ck_assert_int_eq(info.power_iters, 7);
+    for (size_t j = 0; j < k; j++) {
+        ck_assert_msg(fabs(sr[j] - se[j]) < 1e-10 * se[0], "sigma %zu: %.17g vs %.17g", j, sr[j], se[j]);
+        ck_assert(sr[j] <= se[j] * (1 + 1e-12));
+    }
+    ck_assert_double_le(orth_ratio(ur, m, k), THRESH);
+    /* same subspace: ‖U_r U_rᵀ − U_e U_eᵀ‖_max */
+    ck_assert_int_eq(sea_dgemm(0, 1, m, m, k, 1.0, ue, m, ue, m, 0.0, pe, m, 1, NULL), SEA_OK);
+    ck_assert_int_eq(sea_dgemm(0, 1, m, m, k, 1.0, ur, m, ur, m, 0.0, pr, m, 1, NULL), SEA_OK);
+    for (size_t i = 0; i < m * m; i++) d = fmax(d, fabs(pe[i] - pr[i]));
+    ck_assert_msg(d < 1e-9, "projector difference %g", d);
+    /* k > min(m, n) and NaN are refused */
+    ck_assert_int_eq(sea_svd_randomized(ur, m, sr, n + 1, &op.op, NULL, NULL, NULL), SEA_ERR_ARG);
+    a[17] = NAN;
+    ck_assert_int_eq(sea_svd_randomized(ur, m, sr, k, &op.op, NULL, NULL, NULL), SEA_ERR_NUMERIC);
+    free(dg);
+    free(a);
+    free(ue);
+    free(se);
+    free(ur);
+    free(sr);
+    free(pe);
+    free(pr);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("linalg");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_gemm_all_kernels);
+    tcase_add_test(tc, test_qr);
+    tcase_add_test(tc, test_svd_spectra);
+    tcase_add_test(tc, test_svd_special);
+    tcase_add_test(tc, test_svd_rank_one_duplicates);
+    tcase_add_test(tc, test_svd_threads_and_simd_agree);
+    tcase_add_test(tc, test_svd_bad_input);
+    tcase_add_test(tc, test_svd_sweep_limit);
+    tcase_add_test(tc, test_randomized_matches_exact);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return run_suite(suite());
+}
