@@ -13,7 +13,7 @@
 #include "tokenizer/tok_internal.h"
 #include "tokenizer/unicode.h"
 
-int tok_ids_push(tok_ids *a, int32_t x)
+int sea__tok_ids_push(tok_ids *a, int32_t x)
 {
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 64;
@@ -26,7 +26,7 @@ int tok_ids_push(tok_ids *a, int32_t x)
     return 0;
 }
 
-void tok_bpe_work_free(tok_bpe_work *w)
+void sea__tok_bpe_work_free(tok_bpe_work *w)
 {
     sea__free(w->id);
     sea__free(w->len);
@@ -82,7 +82,7 @@ static int32_t char_id(const sea_tokenizer *tok, const char *s, size_t clen)
     uint32_t cp;
     sea__utf8_next((const unsigned char *)s, clen, &cp);
     if (cp < TOK_CP_CACHE) return tok->cp_ids[cp];
-    return tok_strmap_get(&tok->vocab, tok->arena, s, clen);
+    return sea__tok_strmap_get(&tok->vocab, tok->arena, s, clen);
 }
 
 /* HF BPE::merge_word without the merges: one symbol per character. */
@@ -183,7 +183,7 @@ static int push_pair(const sea_tokenizer *tok, tok_bpe_work *w, int32_t left)
     uint32_t rank, new_id;
     int32_t right = w->next[left];
     if (right < 0) return 0;
-    if (tok_pairmap_get(&tok->merges, (uint32_t)w->id[left], (uint32_t)w->id[right], &rank, &new_id))
+    if (sea__tok_pairmap_get(&tok->merges, (uint32_t)w->id[left], (uint32_t)w->id[right], &rank, &new_id))
         return heap_push(w, ((uint64_t)rank << 32) | (uint32_t)left, (int32_t)new_id);
     return 0;
 }
@@ -205,7 +205,7 @@ static int merge_heap(const sea_tokenizer *tok, tok_bpe_work *w)
         right = w->next[pos];
         if (right < 0) continue;
         /* stale entry: the pair at pos changed since it was queued */
-        if (!tok_pairmap_get(&tok->merges, (uint32_t)w->id[pos], (uint32_t)w->id[right], &rank, &cur_new) ||
+        if (!sea__tok_pairmap_get(&tok->merges, (uint32_t)w->id[pos], (uint32_t)w->id[right], &rank, &cur_new) ||
             (int32_t)cur_new != new_id)
             continue;
         w->id[pos] = new_id;
@@ -222,18 +222,18 @@ static int merge_heap(const sea_tokenizer *tok, tok_bpe_work *w)
 static sea_status emit(const tok_bpe_work *w, tok_ids *out, sea_err *err)
 {
     for (size_t i = 0; i < w->n; i++)
-        if (w->len[i] != 0 && tok_ids_push(out, w->id[i]) != 0) return sea__err_nomem(err, "token ids");
+        if (w->len[i] != 0 && sea__tok_ids_push(out, w->id[i]) != 0) return sea__err_nomem(err, "token ids");
     return SEA_OK;
 }
 
-sea_status tok_bpe(const sea_tokenizer *tok, const char *s, size_t n, tok_bpe_work *w,
+sea_status sea__tok_bpe(const sea_tokenizer *tok, const char *s, size_t n, tok_bpe_work *w,
                    tok_ids *out, sea_err *err)
 {
     sea_status st;
     if (n == 0) return SEA_OK;
     if (tok->ignore_merges) {
-        int32_t id = tok_strmap_get(&tok->vocab, tok->arena, s, n);
-        if (id >= 0) return tok_ids_push(out, id) == 0 ? SEA_OK : sea__err_nomem(err, "token ids");
+        int32_t id = sea__tok_strmap_get(&tok->vocab, tok->arena, s, n);
+        if (id >= 0) return sea__tok_ids_push(out, id) == 0 ? SEA_OK : sea__err_nomem(err, "token ids");
     }
     st = build_symbols(tok, s, n, w, err);
     if (st != SEA_OK) return st;
@@ -241,7 +241,7 @@ sea_status tok_bpe(const sea_tokenizer *tok, const char *s, size_t n, tok_bpe_wo
     return emit(w, out, err);
 }
 
-sea_status tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_ids *out,
+sea_status sea__tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_ids *out,
                          sea_err *err)
 {
     tok_bpe_work w;
@@ -250,12 +250,12 @@ sea_status tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_
     memset(&w, 0, sizeof w);
     if (n == 0) return SEA_OK;
     if (tok->ignore_merges) {
-        int32_t id = tok_strmap_get(&tok->vocab, tok->arena, s, n);
-        if (id >= 0) return tok_ids_push(out, id) == 0 ? SEA_OK : sea__err_nomem(err, "token ids");
+        int32_t id = sea__tok_strmap_get(&tok->vocab, tok->arena, s, n);
+        if (id >= 0) return sea__tok_ids_push(out, id) == 0 ? SEA_OK : sea__err_nomem(err, "token ids");
     }
     st = build_symbols(tok, s, n, &w, err);
     if (st != SEA_OK) {
-        tok_bpe_work_free(&w);
+        sea__tok_bpe_work_free(&w);
         return st;
     }
     m = w.n; /* symbols kept packed in w.id[0..m) */
@@ -263,7 +263,7 @@ sea_status tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_
         uint32_t best_rank = UINT32_MAX, rank, new_id, best_new = 0;
         size_t best = SIZE_MAX;
         for (size_t i = 0; i + 1 < m; i++)
-            if (tok_pairmap_get(&tok->merges, (uint32_t)w.id[i], (uint32_t)w.id[i + 1], &rank, &new_id) &&
+            if (sea__tok_pairmap_get(&tok->merges, (uint32_t)w.id[i], (uint32_t)w.id[i + 1], &rank, &new_id) &&
                 rank < best_rank) {
                 best_rank = rank;
                 best_new = new_id;
@@ -275,10 +275,10 @@ sea_status tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_
         m--;
     }
     for (size_t i = 0; i < m; i++)
-        if (tok_ids_push(out, w.id[i]) != 0) {
-            tok_bpe_work_free(&w);
+        if (sea__tok_ids_push(out, w.id[i]) != 0) {
+            sea__tok_bpe_work_free(&w);
             return sea__err_nomem(err, "token ids");
         }
-    tok_bpe_work_free(&w);
+    sea__tok_bpe_work_free(&w);
     return SEA_OK;
 }

@@ -374,7 +374,7 @@ sea_status sea_detok_stream_push(sea_detok_stream *s, int32_t id, const char **b
     *n = 0;
     if (id < 0 || id >= s->tok->n_ids)
         return sea__err(err, SEA_ERR_ARG, "token id %d is outside [0, %d)", id, s->tok->n_ids);
-    if (tok_ids_push(&s->ids, id)) return sea__err_nomem(err, "streaming decoder");
+    if (sea__tok_ids_push(&s->ids, id)) return sea__err_nomem(err, "streaming decoder");
     if ((st = window(s, err)) != SEA_OK) return st;
     if (s->b.len > s->a.len && !ends_replacement(&s->b) && memcmp(s->a.data ? s->a.data : "", s->b.data, s->a.len) == 0) {
         s->out.len = 0;

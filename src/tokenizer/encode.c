@@ -50,7 +50,7 @@ static int split_added(const sea_tokenizer *tok, const tok_trie *trie, const cha
     if (trie->n_patterns == 0 || n == 0) return segs_push(out, 0, n, -1);
     while (i < n) {
         int32_t idx;
-        size_t m = tok_trie_longest(trie, s + i, n - i, &idx), start = i, stop = i + m;
+        size_t m = sea__tok_trie_longest(trie, s + i, n - i, &idx), start = i, stop = i + m;
         const tok_added *a;
         if (m == 0) {
             i++;
@@ -92,7 +92,7 @@ static void encoder_free(encoder *e)
     sea__free(e->segs.v);
     sea__free(e->segs2.v);
     sea__free(e->pieces.v);
-    tok_bpe_work_free(&e->bpe);
+    sea__tok_bpe_work_free(&e->bpe);
 }
 
 /* Steps 2 and 3 for one plain segment of the raw text. */
@@ -101,33 +101,30 @@ static sea_status encode_segment(const sea_tokenizer *tok, encoder *e, const cha
 {
     size_t prefix;
     e->work.len = 0;
-    if (tok_normalize(tok, s, n, &e->work, &prefix) != 0) return sea__err_nomem(err, "normalized text");
+    if (sea__tok_normalize(tok, s, n, &e->work, &prefix) != 0) return sea__err_nomem(err, "normalized text");
     if (split_added(tok, &tok->trie_norm, e->work.data ? e->work.data : "", e->work.len, &e->segs2) != 0)
         return sea__err_nomem(err, "text segments");
     for (size_t k = 0; k < e->segs2.n; k++) {
         const tok_seg *sg = &e->segs2.v[k];
         if (sg->added >= 0) {
-            if (tok_ids_push(&e->ids, tok->added[sg->added].id)) return sea__err_nomem(err, "token ids");
+            if (sea__tok_ids_push(&e->ids, tok->added[sg->added].id)) return sea__err_nomem(err, "token ids");
             continue;
         }
         e->pieces.n = 0;
-        if (tok_pretokenize(tok, &e->work, sg->start, sg->end - sg->start, at_start && sg->start <= prefix,
+        if (sea__tok_pretokenize(tok, &e->work, sg->start, sg->end - sg->start, at_start && sg->start <= prefix,
                             &e->pieces) != 0)
             return sea__err_nomem(err, "pre-tokenized text");
         for (size_t p = 0; p < e->pieces.n; p++) {
             const char *ps = e->work.data + e->pieces.v[p].off;
-            sea_status st = naive ? tok_bpe_naive(tok, ps, e->pieces.v[p].len, &e->ids, err)
-                                  : tok_bpe(tok, ps, e->pieces.v[p].len, &e->bpe, &e->ids, err);
+            sea_status st = naive ? sea__tok_bpe_naive(tok, ps, e->pieces.v[p].len, &e->ids, err)
+                                  : sea__tok_bpe(tok, ps, e->pieces.v[p].len, &e->bpe, &e->ids, err);
             if (st != SEA_OK) return st;
         }
     }
     return SEA_OK;
 }
 
-/* The whole pipeline; naive selects the quadratic reference merge loop. */
-sea_status tok_encode(const sea_tokenizer *tok, const char *text, size_t len, int add_special, int naive,
-                      int32_t **ids, size_t *n_ids, sea_err *err);
-sea_status tok_encode(const sea_tokenizer *tok, const char *text, size_t len, int add_special, int naive,
+sea_status sea__tok_encode(const sea_tokenizer *tok, const char *text, size_t len, int add_special, int naive,
                       int32_t **ids, size_t *n_ids, sea_err *err)
 {
     encoder e;
@@ -146,19 +143,19 @@ sea_status tok_encode(const sea_tokenizer *tok, const char *text, size_t len, in
     sea__buf_init(&e.work);
     if (add_special)
         for (size_t i = 0; i < tok->n_tmpl_pre && st == SEA_OK; i++)
-            if (tok_ids_push(&e.ids, tok->tmpl_pre[i])) st = sea__err_nomem(err, "token ids");
+            if (sea__tok_ids_push(&e.ids, tok->tmpl_pre[i])) st = sea__err_nomem(err, "token ids");
     if (st == SEA_OK && split_added(tok, &tok->trie_raw, text, len, &e.segs) != 0) st = sea__err_nomem(err, "text segments");
     for (size_t k = 0; k < e.segs.n && st == SEA_OK; k++) {
         const tok_seg *sg = &e.segs.v[k];
         if (sg->added >= 0) {
-            if (tok_ids_push(&e.ids, tok->added[sg->added].id)) st = sea__err_nomem(err, "token ids");
+            if (sea__tok_ids_push(&e.ids, tok->added[sg->added].id)) st = sea__err_nomem(err, "token ids");
         } else {
             st = encode_segment(tok, &e, text + sg->start, sg->end - sg->start, sg->start == 0, naive, err);
         }
     }
     if (add_special)
         for (size_t i = 0; i < tok->n_tmpl_post && st == SEA_OK; i++)
-            if (tok_ids_push(&e.ids, tok->tmpl_post[i])) st = sea__err_nomem(err, "token ids");
+            if (sea__tok_ids_push(&e.ids, tok->tmpl_post[i])) st = sea__err_nomem(err, "token ids");
     if (st == SEA_OK && !e.ids.v && !(e.ids.v = sea__malloc(sizeof *e.ids.v))) st = sea__err_nomem(err, "token ids");
     if (st == SEA_OK) {
         *ids = e.ids.v;
@@ -173,7 +170,7 @@ sea_status tok_encode(const sea_tokenizer *tok, const char *text, size_t len, in
 sea_status sea_tokenize(const sea_tokenizer *tok, const char *text, size_t len, int add_special, int32_t **ids,
                         size_t *n_ids, sea_err *err)
 {
-    return tok_encode(tok, text, len, add_special, 0, ids, n_ids, err);
+    return sea__tok_encode(tok, text, len, add_special, 0, ids, n_ids, err);
 }
 
 int32_t sea_tokenizer_n_vocab(const sea_tokenizer *tok) { return tok ? tok->n_ids : 0; }
@@ -192,7 +189,7 @@ const char *sea_tokenizer_piece(const sea_tokenizer *tok, int32_t id, size_t *le
 int32_t sea_tokenizer_token_id(const sea_tokenizer *tok, const char *s, size_t len)
 {
     if (!tok || !s) return -1;
-    return tok_token_to_id(tok, s, len);
+    return sea__tok_token_to_id(tok, s, len);
 }
 
 int sea_tokenizer_is_special(const sea_tokenizer *tok, int32_t id)

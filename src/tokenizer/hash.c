@@ -18,7 +18,7 @@
         v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);                     \
     } while (0)
 
-uint64_t tok_hash_bytes(const void *p, size_t n, uint64_t seed)
+uint64_t sea__tok_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *s = p;
     uint64_t k0 = seed, k1 = ~seed;
@@ -63,7 +63,7 @@ static size_t capacity_for(size_t expected)
 }
 
 /* ---- string map ---- */
-sea_status tok_strmap_init(tok_strmap *m, size_t expected, uint64_t seed)
+sea_status sea__tok_strmap_init(tok_strmap *m, size_t expected, uint64_t seed)
 {
     size_t cap = capacity_for(expected);
     memset(m, 0, sizeof *m);
@@ -75,15 +75,15 @@ sea_status tok_strmap_init(tok_strmap *m, size_t expected, uint64_t seed)
     return SEA_OK;
 }
 
-void tok_strmap_free(tok_strmap *m)
+void sea__tok_strmap_free(tok_strmap *m)
 {
     sea__free(m->slots);
     m->slots = NULL;
 }
 
-int32_t tok_strmap_put(tok_strmap *m, const char *arena, uint32_t off, uint32_t len, int32_t value)
+int32_t sea__tok_strmap_put(tok_strmap *m, const char *arena, uint32_t off, uint32_t len, int32_t value)
 {
-    uint64_t h = tok_hash_bytes(arena + off, len, m->seed);
+    uint64_t h = sea__tok_hash_bytes(arena + off, len, m->seed);
     size_t i = (size_t)h & m->mask;
     /* callers size the table for every key up front (tok_strmap_init), so it never fills */
     SEA_ASSERT(m->count + 1 <= m->mask / 2 + 1);
@@ -103,12 +103,12 @@ int32_t tok_strmap_put(tok_strmap *m, const char *arena, uint32_t off, uint32_t 
     }
 }
 
-int32_t tok_strmap_get(const tok_strmap *m, const char *arena, const char *s, size_t len)
+int32_t sea__tok_strmap_get(const tok_strmap *m, const char *arena, const char *s, size_t len)
 {
     uint64_t h;
     size_t i;
     if (!m->slots) return -1;
-    h = tok_hash_bytes(s, len, m->seed);
+    h = sea__tok_hash_bytes(s, len, m->seed);
     i = (size_t)h & m->mask;
     for (;;) {
         const struct tok_strmap_slot *sl = &m->slots[i];
@@ -120,7 +120,7 @@ int32_t tok_strmap_get(const tok_strmap *m, const char *arena, const char *s, si
 }
 
 /* ---- pair map ---- */
-sea_status tok_pairmap_init(tok_pairmap *m, size_t expected, uint64_t seed)
+sea_status sea__tok_pairmap_init(tok_pairmap *m, size_t expected, uint64_t seed)
 {
     size_t cap = capacity_for(expected);
     memset(m, 0, sizeof *m);
@@ -132,7 +132,7 @@ sea_status tok_pairmap_init(tok_pairmap *m, size_t expected, uint64_t seed)
     return SEA_OK;
 }
 
-void tok_pairmap_free(tok_pairmap *m)
+void sea__tok_pairmap_free(tok_pairmap *m)
 {
     sea__free(m->slots);
     m->slots = NULL;
@@ -159,7 +159,7 @@ static void pair_insert(tok_pairmap *m, uint64_t key, uint32_t v1, uint32_t v2)
     }
 }
 
-sea_status tok_pairmap_reserve(tok_pairmap *m, size_t extra)
+sea_status sea__tok_pairmap_reserve(tok_pairmap *m, size_t extra)
 {
     size_t need = m->count + extra, cap;
     struct tok_pairmap_slot *old = m->slots, *nw;
@@ -178,13 +178,13 @@ sea_status tok_pairmap_reserve(tok_pairmap *m, size_t extra)
     return SEA_OK;
 }
 
-void tok_pairmap_set(tok_pairmap *m, uint32_t a, uint32_t b, uint32_t v1, uint32_t v2)
+void sea__tok_pairmap_set(tok_pairmap *m, uint32_t a, uint32_t b, uint32_t v1, uint32_t v2)
 {
     SEA_ASSERT(m->count + 1 <= m->mask / 2 + 1);
     pair_insert(m, ((uint64_t)a << 32) | b, v1, v2);
 }
 
-int tok_pairmap_get(const tok_pairmap *m, uint32_t a, uint32_t b, uint32_t *v1, uint32_t *v2)
+int sea__tok_pairmap_get(const tok_pairmap *m, uint32_t a, uint32_t b, uint32_t *v1, uint32_t *v2)
 {
     uint64_t key = ((uint64_t)a << 32) | b;
     size_t i = (size_t)mix_pair(key, m->seed) & m->mask;
@@ -201,13 +201,13 @@ int tok_pairmap_get(const tok_pairmap *m, uint32_t a, uint32_t b, uint32_t *v1, 
 }
 
 /* ---- trie of added tokens: node 0 is the root; edges (node, byte) -> child ---- */
-sea_status tok_trie_init(tok_trie *t, uint64_t seed, sea_err *err)
+sea_status sea__tok_trie_init(tok_trie *t, uint64_t seed, sea_err *err)
 {
     memset(t, 0, sizeof *t);
-    if (tok_pairmap_init(&t->edges, 16, seed) != SEA_OK) return sea__err_nomem(err, "added-token trie");
+    if (sea__tok_pairmap_init(&t->edges, 16, seed) != SEA_OK) return sea__err_nomem(err, "added-token trie");
     t->terminal = sea__malloc(16 * sizeof *t->terminal);
     if (!t->terminal) {
-        tok_pairmap_free(&t->edges);
+        sea__tok_pairmap_free(&t->edges);
         return sea__err_nomem(err, "added-token trie");
     }
     t->cap_nodes = 16;
@@ -216,20 +216,20 @@ sea_status tok_trie_init(tok_trie *t, uint64_t seed, sea_err *err)
     return SEA_OK;
 }
 
-void tok_trie_free(tok_trie *t)
+void sea__tok_trie_free(tok_trie *t)
 {
-    tok_pairmap_free(&t->edges);
+    sea__tok_pairmap_free(&t->edges);
     sea__free(t->terminal);
     t->terminal = NULL;
 }
 
-sea_status tok_trie_add(tok_trie *t, const char *s, size_t len, int32_t index, sea_err *err)
+sea_status sea__tok_trie_add(tok_trie *t, const char *s, size_t len, int32_t index, sea_err *err)
 {
     uint32_t node = 0;
-    if (tok_pairmap_reserve(&t->edges, len) != SEA_OK) return sea__err_nomem(err, "added-token trie");
+    if (sea__tok_pairmap_reserve(&t->edges, len) != SEA_OK) return sea__err_nomem(err, "added-token trie");
     for (size_t i = 0; i < len; i++) {
         uint32_t child, unused;
-        if (!tok_pairmap_get(&t->edges, node, (unsigned char)s[i], &child, &unused)) {
+        if (!sea__tok_pairmap_get(&t->edges, node, (unsigned char)s[i], &child, &unused)) {
             if (t->n_nodes == t->cap_nodes) {
                 size_t cap = (size_t)t->cap_nodes * 2;
                 int32_t *nt = sea__realloc(t->terminal, cap * sizeof *nt);
@@ -239,7 +239,7 @@ sea_status tok_trie_add(tok_trie *t, const char *s, size_t len, int32_t index, s
             }
             child = t->n_nodes++;
             t->terminal[child] = -1;
-            tok_pairmap_set(&t->edges, node, (unsigned char)s[i], child, 0);
+            sea__tok_pairmap_set(&t->edges, node, (unsigned char)s[i], child, 0);
         }
         node = child;
     }
@@ -249,7 +249,7 @@ sea_status tok_trie_add(tok_trie *t, const char *s, size_t len, int32_t index, s
     return SEA_OK;
 }
 
-size_t tok_trie_longest(const tok_trie *t, const char *s, size_t n, int32_t *index)
+size_t sea__tok_trie_longest(const tok_trie *t, const char *s, size_t n, int32_t *index)
 {
     uint32_t node = 0;
     size_t best = 0;
@@ -257,7 +257,7 @@ size_t tok_trie_longest(const tok_trie *t, const char *s, size_t n, int32_t *ind
     if (t->n_patterns == 0) return 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t child, unused;
-        if (!tok_pairmap_get(&t->edges, node, (unsigned char)s[i], &child, &unused)) break;
+        if (!sea__tok_pairmap_get(&t->edges, node, (unsigned char)s[i], &child, &unused)) break;
         node = child;
         if (t->terminal[node] >= 0) {
             best = i + 1;

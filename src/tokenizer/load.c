@@ -33,7 +33,7 @@ static const char *quote(char *dst, size_t cap, const char *s, size_t n)
     return dst;
 }
 
-int tok_arena_add(sea_tokenizer *tok, const char *s, size_t len, uint32_t *off)
+int sea__tok_arena_add(sea_tokenizer *tok, const char *s, size_t len, uint32_t *off)
 {
     size_t need;
     if (sea__add_size(&need, tok->arena_len, len + 1) || need > UINT32_MAX) return -1;
@@ -54,18 +54,21 @@ int tok_arena_add(sea_tokenizer *tok, const char *s, size_t len, uint32_t *off)
     return 0;
 }
 
-int32_t tok_token_to_id(const sea_tokenizer *tok, const char *s, size_t len)
+int32_t sea__tok_token_to_id(const sea_tokenizer *tok, const char *s, size_t len)
 {
     for (size_t i = 0; i < tok->n_added; i++)
         if (tok->added[i].len == len && memcmp(tok_str(tok, tok->added[i].off), s, len) == 0)
             return tok->added[i].id;
-    return tok_strmap_get(&tok->vocab, tok->arena, s, len);
+    return sea__tok_strmap_get(&tok->vocab, tok->arena, s, len);
 }
 
 static sea_status read_id(int32_t *out, const sea_json *v, const char *what, sea_err *err)
 {
     int64_t x;
-    if (sea_json_as_i64(&x, v, what, err) != SEA_OK) return SEA_ERR_FORMAT;
+    if (sea_json_as_i64(&x, v, what, err) != SEA_OK) {
+        sea__err_prefix(err, "line %u", v->line);
+        return SEA_ERR_FORMAT;
+    }
     if (x < 0 || x >= TOK_MAX_IDS)
         return sea__err(err, SEA_ERR_LIMIT, "line %u: %s is %lld, expected 0 <= id < %d", v->line,
                         what, (long long)x, TOK_MAX_IDS);
@@ -98,7 +101,7 @@ static sea_status load_vocab(sea_tokenizer *tok, const sea_json *vocab, int32_t 
                             m->value.line, quote(q, sizeof q, m->key, m->key_len), m->key_len, TOK_MAX_PIECE);
         total += m->key_len + 1;
     }
-    if (tok_strmap_init(&tok->vocab, vocab->v.obj.n, tok->seed) != SEA_OK) return sea__err_nomem(err, "vocab");
+    if (sea__tok_strmap_init(&tok->vocab, vocab->v.obj.n, tok->seed) != SEA_OK) return sea__err_nomem(err, "vocab");
     if (total > 0) { /* one allocation for every piece */
         char *a = sea__realloc(tok->arena, tok->arena_len + total + 4096);
         if (!a) return sea__err_nomem(err, "vocab pieces");
@@ -111,10 +114,11 @@ static sea_status load_vocab(sea_tokenizer *tok, const sea_json *vocab, int32_t 
         uint32_t off;
         char what[200];
         snprintf(what, sizeof what, "id of vocab piece '%s'", quote(q, sizeof q, m->key, m->key_len));
-        if (read_id(&id, &m->value, what, err) != SEA_OK) return SEA_ERR_FORMAT;
-        if (tok_arena_add(tok, m->key, m->key_len, &off) != 0) return sea__err_nomem(err, "vocab pieces");
+        sea_status st = read_id(&id, &m->value, what, err);
+        if (st != SEA_OK) return st;
+        if (sea__tok_arena_add(tok, m->key, m->key_len, &off) != 0) return sea__err_nomem(err, "vocab pieces");
         /* keys are unique (the JSON reader refuses duplicates), so put never finds one */
-        tok_strmap_put(&tok->vocab, tok->arena, off, (uint32_t)m->key_len, id);
+        sea__tok_strmap_put(&tok->vocab, tok->arena, off, (uint32_t)m->key_len, id);
         if (id > *max_id) *max_id = id;
     }
     return SEA_OK;
@@ -158,7 +162,7 @@ static sea_status load_merges(sea_tokenizer *tok, const sea_json *merges, sea_er
                         merges->line, sea_json_type_name(merges->type));
     if (merges->v.arr.n > TOK_MAX_MERGES)
         return sea__err(err, SEA_ERR_LIMIT, "model.merges has %zu entries, more than %d", merges->v.arr.n, TOK_MAX_MERGES);
-    if (tok_pairmap_init(&tok->merges, merges->v.arr.n, tok->seed) != SEA_OK) return sea__err_nomem(err, "merges");
+    if (sea__tok_pairmap_init(&tok->merges, merges->v.arr.n, tok->seed) != SEA_OK) return sea__err_nomem(err, "merges");
     for (size_t i = 0; i < merges->v.arr.n; i++) {
         const sea_json *m = &merges->v.arr.items[i];
         const char *a, *b;
@@ -187,19 +191,19 @@ static sea_status load_merges(sea_tokenizer *tok, const sea_json *merges, sea_er
         }
         if (al > TOK_MAX_PIECE || bl > TOK_MAX_PIECE)
             return sea__err(err, SEA_ERR_LIMIT, "line %u: merge %zu has a part longer than %d bytes", m->line, i, TOK_MAX_PIECE);
-        ia = tok_strmap_get(&tok->vocab, tok->arena, a, al);
-        ib = tok_strmap_get(&tok->vocab, tok->arena, b, bl);
+        ia = sea__tok_strmap_get(&tok->vocab, tok->arena, a, al);
+        ib = sea__tok_strmap_get(&tok->vocab, tok->arena, b, bl);
         if (ia < 0 || ib < 0)
             return sea__err(err, SEA_ERR_FORMAT, "line %u: merge %zu: '%s' is not in the vocab", m->line, i,
                             ia < 0 ? quote(q, sizeof q, a, al) : quote(q, sizeof q, b, bl));
         memcpy(cat, a, al);
         memcpy(cat + al, b, bl);
-        inew = tok_strmap_get(&tok->vocab, tok->arena, cat, al + bl);
+        inew = sea__tok_strmap_get(&tok->vocab, tok->arena, cat, al + bl);
         if (inew < 0)
             return sea__err(err, SEA_ERR_FORMAT, "line %u: merge %zu: the merged piece '%s' is not in the vocab",
                             m->line, i, quote(q, sizeof q, cat, al + bl));
         /* a repeated pair takes the later rank, as HF's HashMap collect does */
-        tok_pairmap_set(&tok->merges, (uint32_t)ia, (uint32_t)ib, rank, (uint32_t)inew);
+        sea__tok_pairmap_set(&tok->merges, (uint32_t)ia, (uint32_t)ib, rank, (uint32_t)inew);
         rank++;
     }
     tok->n_merges = rank;
@@ -243,7 +247,10 @@ static sea_status load_added(sea_tokenizer *tok, const sea_json *arr, int32_t *m
                                 content->v.str.len, TOK_MAX_PIECE);
             if (!sea_json_get(t, "id"))
                 return sea__err(err, SEA_ERR_FORMAT, "line %u: added token %zu needs an 'id'", t->line, i);
-            if (read_id(&a.id, sea_json_get(t, "id"), "added token id", err) != SEA_OK) return SEA_ERR_FORMAT;
+            {
+                sea_status st = read_id(&a.id, sea_json_get(t, "id"), "added token id", err);
+                if (st != SEA_OK) return st;
+            }
             if (opt_bool(&f, t, "single_word", 0, err)) return SEA_ERR_FORMAT;
             a.single_word = (uint8_t)f;
             if (opt_bool(&f, t, "lstrip", 0, err)) return SEA_ERR_FORMAT;
@@ -262,7 +269,7 @@ static sea_status load_added(sea_tokenizer *tok, const sea_json *arr, int32_t *m
                     return sea__err(err, SEA_ERR_FORMAT, "line %u: added tokens '%s' and '%s' both have id %d", t->line,
                                     tok_str(tok, tok->added[k].off), content->v.str.s, a.id);
             }
-            if (tok_arena_add(tok, content->v.str.s, content->v.str.len, &a.off) != 0)
+            if (sea__tok_arena_add(tok, content->v.str.s, content->v.str.len, &a.off) != 0)
                 return sea__err_nomem(err, "added tokens");
             a.len = (uint32_t)content->v.str.len;
             tok->added[tok->n_added++] = a;
@@ -281,7 +288,7 @@ static sea_status index_added(sea_tokenizer *tok, sea_err *err)
     for (size_t i = 0; i < tok->n_added; i++) {
         const tok_added *a = &tok->added[i];
         const char *content = tok_str(tok, a->off);
-        int32_t vid = tok_strmap_get(&tok->vocab, tok->arena, content, a->len);
+        int32_t vid = sea__tok_strmap_get(&tok->vocab, tok->arena, content, a->len);
         if (vid >= 0 && vid != a->id)
             return sea__err(err, SEA_ERR_FORMAT, "added token '%s' has id %d but the vocab gives it id %d",
                             quote(q1, sizeof q1, content, a->len), a->id, vid);
@@ -337,7 +344,7 @@ static sea_status index_bytes(sea_tokenizer *tok, sea_err *err)
             enc[1] = (unsigned char)(0x80 | (cp & 0x3F));
             n = 2;
         }
-        tok->cp_ids[cp] = tok_strmap_get(&tok->vocab, tok->arena, (const char *)enc, n);
+        tok->cp_ids[cp] = sea__tok_strmap_get(&tok->vocab, tok->arena, (const char *)enc, n);
     }
     return SEA_OK;
 }
@@ -385,7 +392,7 @@ static sea_status load_model(sea_tokenizer *tok, const sea_json *model, int32_t 
         if (st != SEA_OK) return st;
     }
     if (tok->unk_id == -2) {
-        int32_t id = tok_strmap_get(&tok->vocab, tok->arena, v->v.str.s, v->v.str.len);
+        int32_t id = sea__tok_strmap_get(&tok->vocab, tok->arena, v->v.str.s, v->v.str.len);
         if (id >= 0) tok->unk_id = id;
     }
     return load_merges(tok, sea_json_get(model, "merges"), err);
@@ -441,7 +448,7 @@ static sea_status read_config(tok_config *c, const sea_json *cfg, sea_err *err)
 static int32_t first_known(const sea_tokenizer *tok, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        int32_t id = tok_token_to_id(tok, names[i], strlen(names[i]));
+        int32_t id = sea__tok_token_to_id(tok, names[i], strlen(names[i]));
         if (id >= 0) return id;
     }
     return -1;
@@ -455,7 +462,7 @@ static sea_status resolve_specials(sea_tokenizer *tok, const tok_config *c, sea_
     char q[128];
     tok->bos = tok->eos = -1;
     if (c->has_bos) {
-        if (c->bos && (tok->bos = tok_token_to_id(tok, c->bos, c->bos_len)) < 0)
+        if (c->bos && (tok->bos = sea__tok_token_to_id(tok, c->bos, c->bos_len)) < 0)
             return sea__err(err, SEA_ERR_FORMAT, "tokenizer_config.json: bos_token '%s' is not a token",
                             quote(q, sizeof q, c->bos, c->bos_len));
     } else if (tok->n_tmpl_pre > 0) {
@@ -464,7 +471,7 @@ static sea_status resolve_specials(sea_tokenizer *tok, const tok_config *c, sea_
         tok->bos = first_known(tok, bos_names, SEA_ARRAY_LEN(bos_names));
     }
     if (c->has_eos) {
-        if (c->eos && (tok->eos = tok_token_to_id(tok, c->eos, c->eos_len)) < 0)
+        if (c->eos && (tok->eos = sea__tok_token_to_id(tok, c->eos, c->eos_len)) < 0)
             return sea__err(err, SEA_ERR_FORMAT, "tokenizer_config.json: eos_token '%s' is not a token",
                             quote(q, sizeof q, c->eos, c->eos_len));
     } else {
@@ -512,7 +519,7 @@ static sea_status build(sea_tokenizer *tok, const sea_json *root, const sea_json
         if (v && v->type != SEA_JSON_NULL) sea__warn("tokenizer.json: '%s' is ignored (sea never truncates or pads)", key);
     }
     if ((st = load_model(tok, sea_json_get(root, "model"), &max_id, err)) != SEA_OK) return st;
-    if ((st = tok_load_steps(tok, root, NULL, err)) != SEA_OK) return st;
+    if ((st = sea__tok_load_steps(tok, root, NULL, err)) != SEA_OK) return st;
     if ((st = load_added(tok, sea_json_get(root, "added_tokens"), &max_id, err)) != SEA_OK) return st;
     for (size_t i = 0; i < tok->n_tmpl_pre; i++) max_id = SEA_MAX(max_id, tok->tmpl_pre[i]);
     for (size_t i = 0; i < tok->n_tmpl_post; i++) max_id = SEA_MAX(max_id, tok->tmpl_post[i]);
@@ -526,21 +533,21 @@ static sea_status build(sea_tokenizer *tok, const sea_json *root, const sea_json
     if ((st = index_added(tok, err)) != SEA_OK) return st;
     if ((st = index_bytes(tok, err)) != SEA_OK) return st;
     /* tries of added tokens: raw ones match the input, normalized ones the normalized text */
-    if ((st = tok_trie_init(&tok->trie_raw, tok->seed, err)) != SEA_OK) return st;
-    if ((st = tok_trie_init(&tok->trie_norm, tok->seed ^ 0x5555, err)) != SEA_OK) return st;
+    if ((st = sea__tok_trie_init(&tok->trie_raw, tok->seed, err)) != SEA_OK) return st;
+    if ((st = sea__tok_trie_init(&tok->trie_norm, tok->seed ^ 0x5555, err)) != SEA_OK) return st;
     for (size_t i = 0; i < tok->n_added; i++) {
         const tok_added *a = &tok->added[i];
         if (!a->normalized) {
-            st = tok_trie_add(&tok->trie_raw, tok_str(tok, a->off), a->len, (int32_t)i, err);
+            st = sea__tok_trie_add(&tok->trie_raw, tok_str(tok, a->off), a->len, (int32_t)i, err);
         } else {
             sea_buf nb;
             size_t pre;
             sea__buf_init(&nb);
-            if (tok_normalize(tok, tok_str(tok, a->off), a->len, &nb, &pre) != 0) {
+            if (sea__tok_normalize(tok, tok_str(tok, a->off), a->len, &nb, &pre) != 0) {
                 sea__buf_free(&nb);
                 return sea__err_nomem(err, "added tokens");
             }
-            st = nb.len ? tok_trie_add(&tok->trie_norm, nb.data, nb.len, (int32_t)i, err) : SEA_OK;
+            st = nb.len ? sea__tok_trie_add(&tok->trie_norm, nb.data, nb.len, (int32_t)i, err) : SEA_OK;
             sea__buf_free(&nb);
         }
         if (st != SEA_OK) return st;
@@ -555,10 +562,10 @@ static sea_status build(sea_tokenizer *tok, const sea_json *root, const sea_json
 void sea_tokenizer_close(sea_tokenizer *tok)
 {
     if (!tok) return;
-    tok_strmap_free(&tok->vocab);
-    if (tok->merges.slots) tok_pairmap_free(&tok->merges);
-    if (tok->trie_raw.terminal) tok_trie_free(&tok->trie_raw);
-    if (tok->trie_norm.terminal) tok_trie_free(&tok->trie_norm);
+    sea__tok_strmap_free(&tok->vocab);
+    if (tok->merges.slots) sea__tok_pairmap_free(&tok->merges);
+    if (tok->trie_raw.terminal) sea__tok_trie_free(&tok->trie_raw);
+    if (tok->trie_norm.terminal) sea__tok_trie_free(&tok->trie_norm);
     sea__free(tok->arena);
     sea__free(tok->piece_off);
     sea__free(tok->piece_len);
@@ -592,7 +599,9 @@ sea_status sea_tokenizer_open_mem(sea_tokenizer **out, const char *json, size_t 
     if (!tok) {
         sea_json_free(doc);
         sea_json_free(cdoc);
-        return sea__err_nomem(err, "tokenizer");
+        sea__err_nomem(err, "tokenizer");
+        sea__err_prefix(err, "%s", name);
+        return SEA_ERR_NOMEM;
     }
     tok->seed = make_seed(tok);
     st = build(tok, sea_json_root(doc), cdoc ? sea_json_root(cdoc) : NULL, cname, err);

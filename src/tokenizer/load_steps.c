@@ -63,7 +63,7 @@ static sea_status get_char(const char **s, size_t *len, const sea_json *obj, con
 
 static sea_status store(sea_tokenizer *tok, const char *s, size_t len, uint32_t *off, sea_err *err)
 {
-    return tok_arena_add(tok, s, len, off) == 0 ? SEA_OK : sea__err_nomem(err, "tokenizer strings");
+    return sea__tok_arena_add(tok, s, len, off) == 0 ? SEA_OK : sea__err_nomem(err, "tokenizer strings");
 }
 
 /* {"String": s} only (regex patterns are not implemented for normalizers and decoders). */
@@ -379,7 +379,7 @@ static sea_status add_post(sea_tokenizer *tok, const sea_json *obj, sea_err *err
     return sea__err(err, SEA_ERR_UNSUPPORTED, "line %u: post-processor '%s' is not supported", obj->line, type);
 }
 
-sea_status tok_load_steps(sea_tokenizer *tok, const struct sea_json *root, const char *path, sea_err *err)
+sea_status sea__tok_load_steps(sea_tokenizer *tok, const struct sea_json *root, const char *path, sea_err *err)
 {
     const sea_json *v;
     sea_status st;

@@ -13,7 +13,7 @@
 #include "tokenizer/tok_internal.h"
 #include "tokenizer/unicode.h"
 
-int tok_pieces_push(tok_pieces *p, size_t off, size_t len, int at_start)
+int sea__tok_pieces_push(tok_pieces *p, size_t off, size_t len, int at_start)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
@@ -47,7 +47,7 @@ static int replace_all(sea_buf *out, const char *s, size_t n, const char *pat, s
     return sea__buf_append(out, s + from, n - from);
 }
 
-int tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_buf *out,
+int sea__tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_buf *out,
                   size_t *prefix_bytes)
 {
     sea_buf a, b;
@@ -150,7 +150,7 @@ static int find_matches(const sea_tokenizer *tok, const tok_pretok *pt, const ch
             size_t l = sea__utf8_next(u + i, n - i, &cp);
             if (sea__uc_flags(cp) & SEA_UC_N) m = l;
         } else if (pt->regex != RX_NONE) {
-            m = tok_regex_match(pt->regex, u, n, i);
+            m = sea__tok_regex_match(pt->regex, u, n, i);
         } else if (pt->s_len <= n - i && memcmp(s + i, tok_str(tok, pt->s_off), pt->s_len) == 0) {
             m = pt->s_len;
         }
@@ -262,7 +262,7 @@ static int pretok_piece(const sea_tokenizer *tok, const tok_pretok *pt, sea_buf 
             }
         }
         len = buf->len - base;
-        if (!pt->split) return len ? tok_pieces_push(out, base, len, at_start) : 0;
+        if (!pt->split) return len ? sea__tok_pieces_push(out, base, len, at_start) : 0;
         {
             tok_pretok lit;
             memset(&lit, 0, sizeof lit);
@@ -313,7 +313,7 @@ static int pretok_piece(const sea_tokenizer *tok, const tok_pretok *pt, sea_buf 
                 if (sea__buf_append(buf, enc, el)) return -1;
             }
             if (buf->len > start &&
-                tok_pieces_push(out, start, buf->len - start, at_start && sp->v[k].start == 0))
+                sea__tok_pieces_push(out, start, buf->len - start, at_start && sp->v[k].start == 0))
                 return -1;
         }
         return buf->failed ? -1 : 0;
@@ -322,21 +322,21 @@ static int pretok_piece(const sea_tokenizer *tok, const tok_pretok *pt, sea_buf 
     }
     for (size_t k = 0; k < sp->n; k++)
         if (sp->v[k].end > sp->v[k].start &&
-            tok_pieces_push(out, base + sp->v[k].start, sp->v[k].end - sp->v[k].start,
+            sea__tok_pieces_push(out, base + sp->v[k].start, sp->v[k].end - sp->v[k].start,
                             at_start && sp->v[k].start == 0))
             return -1;
     return buf->failed ? -1 : 0;
 }
 
-int tok_pretokenize(const sea_tokenizer *tok, sea_buf *buf, size_t off, size_t len, int at_start,
+int sea__tok_pretokenize(const sea_tokenizer *tok, sea_buf *buf, size_t off, size_t len, int at_start,
                     tok_pieces *out)
 {
     spans sp = {NULL, 0, 0};
     tok_pieces a = {NULL, 0, 0}, b = {NULL, 0, 0};
     tok_pieces *cur = &a;
     int rc = 0;
-    if (tok->n_pretok == 0) return len ? tok_pieces_push(out, off, len, at_start) : 0;
-    if (tok_pieces_push(&a, off, len, at_start)) return -1;
+    if (tok->n_pretok == 0) return len ? sea__tok_pieces_push(out, off, len, at_start) : 0;
+    if (sea__tok_pieces_push(&a, off, len, at_start)) return -1;
     /* each step reads one list and writes the other; the last step writes `out` */
     for (size_t k = 0; k < tok->n_pretok && rc == 0; k++) {
         tok_pieces *dst = k + 1 == tok->n_pretok ? out : cur == &a ? &b : &a;

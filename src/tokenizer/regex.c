@@ -140,7 +140,7 @@ static size_t match_gpt2(const cursor *c, size_t i)
     return 0;
 }
 
-size_t tok_regex_match(tok_regex rx, const unsigned char *s, size_t n, size_t i)
+size_t sea__tok_regex_match(tok_regex rx, const unsigned char *s, size_t n, size_t i)
 {
     cursor c;
     c.s = s;

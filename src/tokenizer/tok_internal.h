@@ -37,13 +37,13 @@ typedef struct tok_strmap {
     uint64_t seed;
 } tok_strmap;
 
-sea_status tok_strmap_init(tok_strmap *m, size_t expected, uint64_t seed);
-void tok_strmap_free(tok_strmap *m);
+sea_status sea__tok_strmap_init(tok_strmap *m, size_t expected, uint64_t seed);
+void sea__tok_strmap_free(tok_strmap *m);
 /* Insert key (arena + off, len) -> value. Returns the existing value if the key is already
  * present (and does not insert), -1 if inserted. */
-int32_t tok_strmap_put(tok_strmap *m, const char *arena, uint32_t off, uint32_t len, int32_t value);
+int32_t sea__tok_strmap_put(tok_strmap *m, const char *arena, uint32_t off, uint32_t len, int32_t value);
 /* Value for key s[0..len), or -1. */
-int32_t tok_strmap_get(const tok_strmap *m, const char *arena, const char *s, size_t len);
+int32_t sea__tok_strmap_get(const tok_strmap *m, const char *arena, const char *s, size_t len);
 
 /* (uint32, uint32) -> (uint32, uint32) map: merges (a_id, b_id) -> (rank, new_id), and trie
  * edges (node, byte) -> child. */
@@ -57,14 +57,14 @@ typedef struct tok_pairmap {
     uint64_t seed;
 } tok_pairmap;
 
-sea_status tok_pairmap_init(tok_pairmap *m, size_t expected, uint64_t seed);
-void tok_pairmap_free(tok_pairmap *m);
+sea_status sea__tok_pairmap_init(tok_pairmap *m, size_t expected, uint64_t seed);
+void sea__tok_pairmap_free(tok_pairmap *m);
 /* Insert or overwrite. */
-void tok_pairmap_set(tok_pairmap *m, uint32_t a, uint32_t b, uint32_t v1, uint32_t v2);
+void sea__tok_pairmap_set(tok_pairmap *m, uint32_t a, uint32_t b, uint32_t v1, uint32_t v2);
 /* 1 and the values if present, else 0. */
-int tok_pairmap_get(const tok_pairmap *m, uint32_t a, uint32_t b, uint32_t *v1, uint32_t *v2);
+int sea__tok_pairmap_get(const tok_pairmap *m, uint32_t a, uint32_t b, uint32_t *v1, uint32_t *v2);
 /* Grow so that `extra` more entries fit without exceeding the load factor. */
-sea_status tok_pairmap_reserve(tok_pairmap *m, size_t extra);
+sea_status sea__tok_pairmap_reserve(tok_pairmap *m, size_t extra);
 
 /* ---- added tokens and the trie that finds them (leftmost-longest, like aho-corasick's
  * MatchKind::LeftmostLongest in HF) ---- */
@@ -156,7 +156,6 @@ struct sea_tokenizer {
 
     tok_norm norm[TOK_MAX_STEPS];
     size_t n_norm;
-    size_t prepend_bytes; /* bytes a Prepend normalizer adds (for Metaspace "first") */
     tok_pretok pretok[TOK_MAX_STEPS];
     size_t n_pretok;
     tok_dec dec[TOK_MAX_STEPS];
@@ -178,19 +177,19 @@ typedef struct tok_ids {
     int32_t *v;
     size_t n, cap;
 } tok_ids;
-int tok_ids_push(tok_ids *a, int32_t x); /* 0 ok, -1 out of memory */
+int sea__tok_ids_push(tok_ids *a, int32_t x); /* 0 ok, -1 out of memory */
 
 /* ---- arena ---- */
 /* Append bytes to tok->arena; stores the offset. 0 ok, -1 out of memory or over 4 GiB. */
-int tok_arena_add(sea_tokenizer *tok, const char *s, size_t len, uint32_t *off);
+int sea__tok_arena_add(sea_tokenizer *tok, const char *s, size_t len, uint32_t *off);
 static inline const char *tok_str(const sea_tokenizer *tok, uint32_t off) { return tok->arena + off; }
 
 /* ---- trie (tok_trie.c) ---- */
-sea_status tok_trie_init(tok_trie *t, uint64_t seed, sea_err *err);
-void tok_trie_free(tok_trie *t);
-sea_status tok_trie_add(tok_trie *t, const char *s, size_t len, int32_t index, sea_err *err);
+sea_status sea__tok_trie_init(tok_trie *t, uint64_t seed, sea_err *err);
+void sea__tok_trie_free(tok_trie *t);
+sea_status sea__tok_trie_add(tok_trie *t, const char *s, size_t len, int32_t index, sea_err *err);
 /* Longest pattern starting at s[0..n): its length (0 if none) and index. */
-size_t tok_trie_longest(const tok_trie *t, const char *s, size_t n, int32_t *index);
+size_t sea__tok_trie_longest(const tok_trie *t, const char *s, size_t n, int32_t *index);
 
 /* ---- splitting by added tokens (encode.c) ---- */
 typedef struct tok_seg {
@@ -211,21 +210,21 @@ typedef struct tok_pieces {
     tok_piece *v;
     size_t n, cap;
 } tok_pieces;
-int tok_pieces_push(tok_pieces *p, size_t off, size_t len, int at_start);
+int sea__tok_pieces_push(tok_pieces *p, size_t off, size_t len, int at_start);
 
 /* Apply the normalizer chain to s[0..n), appending the result to out. *prefix_bytes gets the
  * number of leading output bytes that map to original offset 0 beyond the first character
  * (added by Prepend). Returns 0, or -1 on out of memory. */
-int tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_buf *out,
+int sea__tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_buf *out,
                   size_t *prefix_bytes);
 /* Run the pre-tokenizer chain on the string in buf->data[off..off+len); the resulting pieces
  * (offsets into buf, which grows with the rewritten text) are appended to out. */
-int tok_pretokenize(const sea_tokenizer *tok, sea_buf *buf, size_t off, size_t len, int at_start,
+int sea__tok_pretokenize(const sea_tokenizer *tok, sea_buf *buf, size_t off, size_t len, int at_start,
                     tok_pieces *out);
 
 /* Regex matchers (regex.c): length of the match starting at s[i] (0 when none), searching
  * forward like onig find_iter. */
-size_t tok_regex_match(tok_regex rx, const unsigned char *s, size_t n, size_t i);
+size_t sea__tok_regex_match(tok_regex rx, const unsigned char *s, size_t n, size_t i);
 
 /* ---- BPE (bpe.c) ---- */
 typedef struct tok_bpe_work {
@@ -237,23 +236,28 @@ typedef struct tok_bpe_work {
     int32_t *heap_new;  /* new id */
     size_t heap_n, heap_cap;
 } tok_bpe_work;
-void tok_bpe_work_free(tok_bpe_work *w);
+void sea__tok_bpe_work_free(tok_bpe_work *w);
 /* Tokenize one piece s[0..n) and append ids. */
-sea_status tok_bpe(const sea_tokenizer *tok, const char *s, size_t n, tok_bpe_work *w,
+sea_status sea__tok_bpe(const sea_tokenizer *tok, const char *s, size_t n, tok_bpe_work *w,
                    tok_ids *out, sea_err *err);
 /* The quadratic reference merge loop (repeatedly merge the best pair, rescanning): used by
  * the benchmark as a baseline and by the tests as an oracle. */
-sea_status tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_ids *out,
+sea_status sea__tok_bpe_naive(const sea_tokenizer *tok, const char *s, size_t n, tok_ids *out,
                          sea_err *err);
+
+/* The whole encoding pipeline (encode.c); naive selects the quadratic reference merge loop
+ * (sea__tok_bpe_naive) instead of the heap. */
+sea_status sea__tok_encode(const sea_tokenizer *tok, const char *text, size_t len, int add_special, int naive,
+                           int32_t **ids, size_t *n_ids, sea_err *err);
 
 /* ---- loading (load.c, load_steps.c) ---- */
 struct sea_json;
-sea_status tok_load_steps(sea_tokenizer *tok, const struct sea_json *root, const char *path,
+sea_status sea__tok_load_steps(sea_tokenizer *tok, const struct sea_json *root, const char *path,
                           sea_err *err);
 /* Look a token string up: added tokens first, then the vocab (HF token_to_id). -1 if none. */
-int32_t tok_token_to_id(const sea_tokenizer *tok, const char *s, size_t len);
+int32_t sea__tok_token_to_id(const sea_tokenizer *tok, const char *s, size_t len);
 
 /* 64-bit seeded hash of a byte string. */
-uint64_t tok_hash_bytes(const void *p, size_t n, uint64_t seed);
+uint64_t sea__tok_hash_bytes(const void *p, size_t n, uint64_t seed);
 
 #endif /* SEA_TOKENIZER_INTERNAL_H */
