@@ -1,24 +1,503 @@
-/* src/cli/cmd_fit.c: placeholder until this command's issue lands (replaced wholesale). */
+/* src/cli/cmd_fit.c: `sea fit` (activations -> projections, SEA step 2, with --stats JSON and
+ * --plot SVG figures), `sea proj info` (what a projection file holds) and `sea merge` (join the
+ * activation shards of `sea trace --shard i/n`). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli/cli.h"
+#include "cli/svg.h"
+#include "sea.h"
+
+/* ---- layer selection: all | first:L | last:L | list:i,j,... (SEA-SPEC §4) ---- */
+static int parse_layers(const char *spec, size_t n_layer, unsigned char *sel, char *msg, size_t msg_len)
+{
+    memset(sel, 0, n_layer);
+    if (strcmp(spec, "all") == 0) {
+        memset(sel, 1, n_layer);
+        return 0;
+    }
+    if (strncmp(spec, "first:", 6) == 0 || strncmp(spec, "last:", 5) == 0) {
+        int first = spec[0] == 'f';
+        const char *num = spec + (first ? 6 : 5);
+        char *end;
+        long L;
+        errno = 0;
+        L = strtol(num, &end, 10);
+        if (errno || end == num || *end || L < 1 || (size_t)L > n_layer) {
+            snprintf(msg, msg_len, "layer selection '%s': L must be an integer in [1, %zu]", spec, n_layer);
+            return -1;
+        }
+        for (size_t l = 0; l < (size_t)L; l++) sel[first ? l : n_layer - 1 - l] = 1;
+        return 0;
+    }
+    if (strncmp(spec, "list:", 5) == 0) {
+        int *v;
+        size_t n;
+        char m2[256];
+        if (cli_parse_int_list(spec + 5, &v, &n, 0, (long)n_layer - 1, m2, sizeof m2)) {
+            snprintf(msg, msg_len, "layer selection '%s': %s", spec, m2);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) sel[v[i]] = 1;
+        free(v);
+        return 0;
+    }
+    snprintf(msg, msg_len, "layer selection '%s' is not all, first:L, last:L or list:i,j,...", spec);
+    return -1;
+}
+
+/* ---- --stats JSON ---- */
+static void json_floats(FILE *f, const float *v, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) fprintf(f, "%s%.9g", i ? "," : "", (double)v[i]);
+    fputc(']', f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.9g", v);
+    else
+        fputs("null", f);
+}
+
+static int write_stats(const char *path, const sea_proj *p, const char *acts_path, double seconds, const char *solver)
+{
+    FILE *f = fopen(path, "w");
+    int first = 1;
+    if (!f) return -1;
+    fprintf(f, "{\n  \"acts\": ");
+    json_str(f, acts_path);
+    fprintf(f, ",\n  \"n_demos\": %zu, \"d\": %zu, \"n_layer\": %zu,\n", sea_proj_n_demos(p), sea_proj_d(p), sea_proj_n_layer(p));
+    fprintf(f, "  \"site\": ");
+    json_str(f, sea_proj_site(p));
+    fprintf(f, ", \"feature\": \"%s\", \"alpha\": %.9g, \"eps\": %.9g, \"center\": %s,\n", sea_feature_name(sea_proj_feature(p)),
+            (double)sea_proj_alpha(p), (double)sea_proj_eps(p), sea_proj_center(p) ? "true" : "false");
+    fprintf(f, "  \"k_ratio_pos\": ");
+    json_num(f, sea_proj_k_ratio(p, SEA_PROJ_POS));
+    fprintf(f, ", \"k_ratio_neg\": ");
+    json_num(f, sea_proj_k_ratio(p, SEA_PROJ_NEG));
+    fprintf(f, ", \"solver\": \"%s\", \"seconds\": %.3f,\n  \"layers\": [", solver, seconds);
+    for (size_t l = 0; l < sea_proj_n_layer(p); l++) {
+        if (!sea_proj_has_layer(p, l)) continue;
+        fprintf(f, "%s\n    {\"layer\": %zu, \"solver\": \"%s\", \"signature\": ", first ? "" : ",", l, sea_proj_layer_solver(p, l));
+        json_num(f, sea_proj_signature(p, l));
+        for (int s = 0; s < 2; s++) {
+            const char *nm = s ? "neg" : "pos";
+            size_t k, ns;
+            const float *sv = sea_proj_singular_values(p, l, s, &ns), *ev = sea_proj_explained(p, l, s, &ns);
+            if (s)
+                sea_proj_u_neg(p, l, &k);
+            else
+                sea_proj_u_pos(p, l, &k);
+            fprintf(f, ",\n     \"k_%s\": %zu, \"explained_at_k_%s\": ", nm, k, nm);
+            json_num(f, k ? (double)ev[k - 1] : 0.0);
+            fprintf(f, ",\n     \"top_singular_values_%s\": ", nm);
+            json_floats(f, sv, ns < 16 ? ns : 16);
+            fprintf(f, ",\n     \"explained_%s\": ", nm);
+            json_floats(f, ev, ns);
+        }
+        fprintf(f, "}");
+        first = 0;
+    }
+    fprintf(f, "\n  ]\n}\n");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* ---- --plot DIR: explained variance against k, spectra, signatures ---- */
+static int write_plots(const char *dir, const sea_proj *p, char *msg, size_t msg_len)
+{
+    size_t nl = sea_proj_n_layer(p), n_have = 0;
+    char path[4096], title[128], sub[160], kl[2][48], kt[40];
+    double *x = NULL, *y[2] = {NULL, NULL}, *sig;
+    const char **cats;
+    char (*catbuf)[24];
+    FILE *idx;
+    int rc = 0;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(msg, msg_len, "%s: cannot create the directory (%s)", dir, strerror(errno));
+        return -1;
+    }
+    sig = calloc(nl, sizeof *sig);
+    cats = calloc(nl, sizeof *cats);
+    catbuf = calloc(nl, sizeof *catbuf);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    idx = fopen(path, "w");
+    if (!sig || !cats || !catbuf || !idx) {
+        snprintf(msg, msg_len, "%s: cannot write the figures", dir);
+        rc = -1;
+        goto out;
+    }
+    fprintf(idx, "<!doctype html><meta charset=\"utf-8\"><title>sea fit</title>\n<body style=\"font-family:sans-serif\">\n"
+                 "<h1>sea fit: %zu demonstrations, d = %zu, feature %s</h1>\n<img src=\"signature.svg\"><br>\n",
+            sea_proj_n_demos(p), sea_proj_d(p), sea_feature_name(sea_proj_feature(p)));
+    for (size_t l = 0; l < nl && !rc; l++) {
+        size_t ns[2], k[2];
+        const float *ev[2], *sv[2];
+        svg_plot pl = svg_plot_defaults();
+        svg_series se[2];
+        svg_refline refs[3];
+        if (!sea_proj_has_layer(p, l)) continue;
+        sig[n_have] = sea_proj_signature(p, l);
+        snprintf(catbuf[n_have], sizeof catbuf[n_have], "%zu", l);
+        cats[n_have] = catbuf[n_have];
+        n_have++;
+        for (int s = 0; s < 2; s++) {
+            ev[s] = sea_proj_explained(p, l, s, &ns[s]);
+            sv[s] = sea_proj_singular_values(p, l, s, &ns[s]);
+            if (s)
+                sea_proj_u_neg(p, l, &k[s]);
+            else
+                sea_proj_u_pos(p, l, &k[s]);
+        }
+        free(x);
+        free(y[0]);
+        free(y[1]);
+        x = calloc(ns[0] > ns[1] ? ns[0] : ns[1], sizeof *x);
+        y[0] = calloc(ns[0] + 1, sizeof *y[0]);
+        y[1] = calloc(ns[1] + 1, sizeof *y[1]);
+        if (!x || !y[0] || !y[1]) {
+            snprintf(msg, msg_len, "out of memory");
+            rc = -1;
+            break;
+        }
+        /* explained-variance curves */
+        for (int s = 0; s < 2; s++)
+            for (size_t j = 0; j < ns[s]; j++) y[s][j] = ev[s][j];
+        memset(se, 0, sizeof se);
+        se[0].label = "Ω+ (neutral × positive)";
+        se[0].y = y[0];
+        se[0].n = ns[0];
+        se[1].label = "Ω- (neutral × negative)";
+        se[1].y = y[1];
+        se[1].n = ns[1];
+        se[1].dashed = 1;
+        snprintf(title, sizeof title, "Layer %zu: cumulative explained variance", l);
+        snprintf(sub, sizeof sub, "k+ = %zu directions kept, k- = %zu removed (solver %s)", k[0], k[1], sea_proj_layer_solver(p, l));
+        pl.title = title;
+        pl.subtitle = sub;
+        pl.xlabel = "number of singular directions k";
+        pl.ylabel = "cumulative explained ratio  Σⱼ≤ₖ σⱼ² / Σ σⱼ²";
+        pl.legend_pos = 1;
+        pl.ymin = 0;
+        pl.ymax = 1;
+        snprintf(kl[0], sizeof kl[0], "k+ = %zu", k[0]);
+        snprintf(kl[1], sizeof kl[1], "k- = %zu", k[1]);
+        refs[0].vertical = 1;
+        refs[0].at = (double)k[0];
+        refs[0].label = kl[0];
+        refs[0].color = svg_color(0);
+        refs[1].vertical = 1;
+        refs[1].at = (double)k[1];
+        refs[1].label = kl[1];
+        refs[1].color = svg_color(1);
+        refs[2].vertical = 0;
+        refs[2].at = isnan(sea_proj_k_ratio(p, 0)) ? NAN : sea_proj_k_ratio(p, 0);
+        snprintf(kt, sizeof kt, "K = %g", refs[2].at);
+        refs[2].label = kt;
+        refs[2].color = NULL;
+        pl.refs = refs;
+        pl.n_refs = 3;
+        snprintf(path, sizeof path, "%s/explained-layer%zu.svg", dir, l);
+        rc = svg_line_plot(path, &pl, se, 2, msg, msg_len);
+        /* singular value spectra, log scale */
+        for (int s = 0; !rc && s < 2; s++)
+            for (size_t j = 0; j < ns[s]; j++) y[s][j] = sv[s][j];
+        snprintf(title, sizeof title, "Layer %zu: singular values of the cross-covariances", l);
+        pl.title = title;
+        pl.subtitle = "(thin-factor core, descending)";
+        pl.ylabel = "singular value σⱼ";
+        pl.legend_pos = 0;
+        pl.xlabel = "index j";
+        pl.log_y = 1;
+        pl.ymin = pl.ymax = NAN;
+        pl.n_refs = 2;
+        snprintf(path, sizeof path, "%s/spectrum-layer%zu.svg", dir, l);
+        if (!rc) rc = svg_line_plot(path, &pl, se, 2, msg, msg_len);
+        fprintf(idx, "<h2>Layer %zu</h2><img src=\"explained-layer%zu.svg\"> <img src=\"spectrum-layer%zu.svg\">\n", l, l, l);
+    }
+    if (!rc && n_have) {
+        svg_plot pl = svg_plot_defaults();
+        svg_series se;
+        memset(&se, 0, sizeof se);
+        se.label = "sum of singular values of [mean H+, mean H-]";
+        se.y = sig;
+        se.n = n_have;
+        pl.title = "Layer signature (paper §4.7, App. A)";
+        pl.subtitle = "how strongly positive and negative demonstrations differ at each layer";
+        pl.xlabel = "layer";
+        pl.ylabel = "signature";
+        snprintf(path, sizeof path, "%s/signature.svg", dir);
+        rc = svg_bar_plot(path, &pl, cats, n_have, &se, 1, msg, msg_len);
+    }
+out:
+    if (idx) {
+        fprintf(idx, "</body>\n");
+        if (fclose(idx) != 0 && !rc) {
+            snprintf(msg, msg_len, "%s/index.html: write failed", dir);
+            rc = -1;
+        }
+    }
+    free(x);
+    free(y[0]);
+    free(y[1]);
+    free(sig);
+    free(cats);
+    free(catbuf);
+    return rc;
+}
+
+static void progress(size_t done, size_t total, void *user)
+{
+    double *t0 = user;
+    cli_progress("fit", done, total, cli_now() - *t0);
+}
 
 int cmd_fit(int argc, char **argv);
 int cmd_fit(int argc, char **argv)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    const char *cmd = argv[0], *acts_path = NULL, *out = NULL, *feature = "none", *layers = "all", *solver = "auto";
+    const char *stats = NULL, *plot = NULL;
+    double K = 0.99, Kp = NAN, Kn = NAN, alpha = 1.0, eps = 1e-4, t0;
+    long kpos = -1, kneg = -1, threads = 0;
+    int center = 0, quiet = 0, n_pos, rc, seen_k = 0, seen_kp = 0, seen_kn = 0, seen_fp = 0, seen_fn = 0;
+    char *pos[1], msg[512];
+    unsigned char *sel = NULL;
+    sea_acts *acts = NULL;
+    sea_proj *proj = NULL;
+    sea_err err;
+    sea_fit_params fp = sea_fit_default_params();
+    const cli_opt opts[] = {
+        {"acts", 0, CLI_STR, &acts_path, "FILE", "activations from 'sea trace' (required)", 1, 0, NULL},
+        {"out", 'o', CLI_STR, &out, "FILE", "projection file to write (required)", 1, 0, NULL},
+        {"k-ratio", 0, CLI_DOUBLE, &K, "K", "explained-variance ratio for both projections (default 0.99)", 1e-12, 1, &seen_k},
+        {"k-ratio-pos", 0, CLI_DOUBLE, &Kp, "K1", "ratio for the kept (positive) directions", 1e-12, 1, &seen_kp},
+        {"k-ratio-neg", 0, CLI_DOUBLE, &Kn, "K2", "ratio for the removed (negative) directions", 1e-12, 1, &seen_kn},
+        {"k-pos", 0, CLI_INT, &kpos, "k1", "fixed number of kept directions (instead of a ratio)", 0, 1e9, &seen_fp},
+        {"k-neg", 0, CLI_INT, &kneg, "k2", "fixed number of removed directions", 0, 1e9, &seen_fn},
+        {"feature", 0, CLI_STR, &feature, "F", "none, squared-exponential (rbf), tanh, elu", 1, 0, NULL},
+        {"alpha", 0, CLI_DOUBLE, &alpha, "A", "feature function parameter α (default 1)", 1e-30, 1e30, NULL},
+        {"eps", 0, CLI_DOUBLE, &eps, "E", "clamp ε of the inverse feature map (default 1e-4)", 1e-30, 0.5, NULL},
+        {"center", 0, CLI_FLAG, &center, NULL, "subtract each matrix's mean over the demonstrations", 1, 0, NULL},
+        {"layers", 0, CLI_STR, &layers, "SPEC", "all (default), first:L, last:L, list:i,j,...", 1, 0, NULL},
+        {"solver", 0, CLI_STR, &solver, "S", "auto (default), exact, randomized", 1, 0, NULL},
+        {"threads", 't', CLI_INT, &threads, "N", "threads (default: all processors)", 1, 4096, NULL},
+        {"stats", 0, CLI_STR, &stats, "FILE", "write per-layer statistics as JSON", 1, 0, NULL},
+        {"plot", 0, CLI_STR, &plot, "DIR", "write SVG figures (explained variance, spectra, signature) into DIR", 1, 0, NULL},
+        {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress or summary table", 1, 0, NULL},
+    };
+    rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0],
+                   "--acts ACTS --out PROJ [--k-ratio K | --k-ratio-pos K1 --k-ratio-neg K2 | --k-pos k1 --k-neg k2] [options]",
+                   "Fit SEA projections (SEA-SPEC §3): per layer, the SVDs of the cross-covariances of neutral with\n"
+                   "positive and negative activations; keep the top k+ positive directions, remove the top k- negative ones.",
+                   pos, 0, &n_pos);
+    if (rc >= 0) return rc;
+    if (!acts_path || !out) return cli_usage_error(cmd, "--acts and --out are required");
+    if (seen_k && (seen_kp || seen_kn)) return cli_usage_error(cmd, "give --k-ratio or --k-ratio-pos/--k-ratio-neg, not both");
+    if ((seen_fp && seen_kp) || (seen_fn && seen_kn) || (seen_k && seen_fp && seen_fn))
+        return cli_usage_error(cmd, "a side has both a fixed k and a ratio");
+    fp.k_ratio_pos = seen_kp ? Kp : K;
+    fp.k_ratio_neg = seen_kn ? Kn : K;
+    fp.k_pos = kpos;
+    fp.k_neg = kneg;
+    fp.alpha = alpha;
+    fp.eps = eps;
+    fp.center = center;
+    fp.n_threads = (int)threads;
+    sea_err_clear(&err);
+    if (sea_feature_parse(&fp.feature, feature, &err) || sea_solver_parse(&fp.solver, solver, &err))
+        return cli_usage_error(cmd, "%s", err.msg);
+    if (sea_acts_open(&acts, acts_path, &err)) return cli_fail_err(cmd, &err);
+    sel = malloc(sea_acts_n_layer(acts));
+    if (!sel) {
+        sea_acts_free(acts);
+        return cli_fail(cmd, "out of memory");
+    }
+    if (parse_layers(layers, sea_acts_n_layer(acts), sel, msg, sizeof msg)) {
+        free(sel);
+        sea_acts_free(acts);
+        return cli_usage_error(cmd, "%s", msg);
+    }
+    fp.layers = sel;
+    t0 = cli_now();
+    if (!quiet) {
+        fp.progress = progress;
+        fp.progress_user = &t0;
+    }
+    if (sea_fit(&proj, acts, &fp, &err)) {
+        rc = cli_fail_err(cmd, &err);
+        goto out;
+    }
+    t0 = cli_now() - t0;
+    if (sea_proj_save(proj, out, &err)) {
+        rc = cli_fail_err(cmd, &err);
+        goto out;
+    }
+    if (stats && write_stats(stats, proj, acts_path, t0, solver)) {
+        rc = cli_fail(cmd, "%s: cannot write the statistics", stats);
+        goto out;
+    }
+    if (plot && write_plots(plot, proj, msg, sizeof msg)) {
+        rc = cli_fail(cmd, "%s", msg);
+        goto out;
+    }
+    if (!quiet) {
+        printf("%zu demonstrations, d = %zu, feature %s%s, fitted in %.2f s -> %s\n", sea_acts_n(acts), sea_acts_d(acts),
+               sea_feature_name(fp.feature), center ? ", centred" : "", t0, out);
+        printf("%5s %6s %6s %10s %10s %10s  %s\n", "layer", "k+", "k-", "sigma1+", "sigma1-", "signature", "solver");
+        for (size_t l = 0; l < sea_proj_n_layer(proj); l++) {
+            size_t kp, kn, ns;
+            const float *sp, *sn;
+            if (!sea_proj_has_layer(proj, l)) continue;
+            sea_proj_u_pos(proj, l, &kp);
+            sea_proj_u_neg(proj, l, &kn);
+            sp = sea_proj_singular_values(proj, l, 0, &ns);
+            sn = sea_proj_singular_values(proj, l, 1, &ns);
+            printf("%5zu %6zu %6zu %10.4g %10.4g %10.4g  %s\n", l, kp, kn, (double)sp[0], (double)sn[0],
+                   sea_proj_signature(proj, l), sea_proj_layer_solver(proj, l));
+        }
+    }
+    rc = CLI_EXIT_OK;
+out:
+    free(sel);
+    sea_proj_free(proj);
+    sea_acts_free(acts);
+    return rc;
 }
 
+/* ---- sea proj info ---- */
 int cmd_proj(int argc, char **argv);
 int cmd_proj(int argc, char **argv)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    const char *cmd = argv[0];
+    int as_json = 0, n_pos, rc;
+    char *pos[2];
+    sea_proj *p;
+    sea_err err;
+    const cli_opt opts[] = {
+        {"json", 0, CLI_FLAG, &as_json, NULL, "print JSON instead of a table", 1, 0, NULL},
+    };
+    rc = cli_parse(argc, argv, opts, 1, "info FILE [--json]",
+                   "Describe a projection file: fit settings and, per layer, k+, k-, explained ratios and spectra.", pos, 2, &n_pos);
+    if (rc >= 0) return rc;
+    if (n_pos != 2 || strcmp(pos[0], "info") != 0) return cli_usage_error(cmd, "expected 'info FILE'");
+    sea_err_clear(&err);
+    if (sea_proj_open(&p, pos[1], &err)) return cli_fail_err(cmd, &err);
+    if (as_json) {
+        printf("{\"file\": ");
+        json_str(stdout, pos[1]);
+        printf(", \"site\": ");
+        json_str(stdout, sea_proj_site(p));
+        printf(", \"feature\": \"%s\", \"alpha\": %.9g, \"eps\": %.9g, \"center\": %s, \"n_demos\": %zu, \"d\": %zu, \"n_layer\": %zu, "
+               "\"k_ratio_pos\": ",
+               sea_feature_name(sea_proj_feature(p)), (double)sea_proj_alpha(p), (double)sea_proj_eps(p),
+               sea_proj_center(p) ? "true" : "false", sea_proj_n_demos(p), sea_proj_d(p), sea_proj_n_layer(p));
+        json_num(stdout, sea_proj_k_ratio(p, 0));
+        printf(", \"k_ratio_neg\": ");
+        json_num(stdout, sea_proj_k_ratio(p, 1));
+        printf(", \"layers\": [");
+    } else {
+        size_t have = 0;
+        for (size_t l = 0; l < sea_proj_n_layer(p); l++) have += (size_t)sea_proj_has_layer(p, l);
+        printf("%s: projections for %zu of %zu layers, d = %zu, fitted on %zu demonstrations at site %s\n", pos[1], have,
+               sea_proj_n_layer(p), sea_proj_d(p), sea_proj_n_demos(p), sea_proj_site(p));
+        printf("feature %s (alpha %g, eps %g)%s; K+ = %g, K- = %g (nan: fixed k)\n", sea_feature_name(sea_proj_feature(p)),
+               (double)sea_proj_alpha(p), (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred",
+               sea_proj_k_ratio(p, 0), sea_proj_k_ratio(p, 1));
+        printf("%5s %6s %6s %9s %9s %10s %10s %10s  %s\n", "layer", "k+", "k-", "ev(k+)", "ev(k-)", "sigma1+", "sigma1-",
+               "signature", "solver");
+    }
+    {
+        size_t present = 0;
+        for (size_t l = 0; l < sea_proj_n_layer(p); l++) {
+            size_t k[2], ns[2];
+            const float *ev[2], *sv[2];
+            if (!sea_proj_has_layer(p, l)) continue;
+            sea_proj_u_pos(p, l, &k[0]);
+            sea_proj_u_neg(p, l, &k[1]);
+            for (int s = 0; s < 2; s++) {
+                ev[s] = sea_proj_explained(p, l, s, &ns[s]);
+                sv[s] = sea_proj_singular_values(p, l, s, &ns[s]);
+            }
+            if (as_json) {
+                printf("%s{\"layer\": %zu, \"k_pos\": %zu, \"k_neg\": %zu, \"solver\": ", present ? ", " : "", l, k[0], k[1]);
+                json_str(stdout, sea_proj_layer_solver(p, l) ? sea_proj_layer_solver(p, l) : "");
+                printf(", \"signature\": ");
+                json_num(stdout, sea_proj_signature(p, l));
+                for (int s = 0; s < 2; s++) {
+                    printf(", \"explained_at_k_%s\": ", s ? "neg" : "pos");
+                    json_num(stdout, k[s] ? (double)ev[s][k[s] - 1] : 0.0);
+                    printf(", \"singular_values_%s\": ", s ? "neg" : "pos");
+                    json_floats(stdout, sv[s], ns[s]);
+                }
+                printf("}");
+            } else {
+                printf("%5zu %6zu %6zu %9.6f %9.6f %10.4g %10.4g %10.4g  %s\n", l, k[0], k[1], k[0] ? (double)ev[0][k[0] - 1] : 0.0,
+                       k[1] ? (double)ev[1][k[1] - 1] : 0.0, (double)sv[0][0], (double)sv[1][0], sea_proj_signature(p, l),
+                       sea_proj_layer_solver(p, l) ? sea_proj_layer_solver(p, l) : "?");
+            }
+            present++;
+        }
+        if (as_json) printf("]}\n");
+    }
+    sea_proj_free(p);
+    return CLI_EXIT_OK;
 }
 
+/* ---- sea merge ---- */
 int cmd_merge(int argc, char **argv);
 int cmd_merge(int argc, char **argv)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    const char *cmd = argv[0], *out = NULL;
+    char *pos[4096];
+    int n_pos, rc;
+    sea_acts **shards, *merged = NULL;
+    sea_err err;
+    const cli_opt opts[] = {
+        {"out", 'o', CLI_STR, &out, "FILE", "merged activation file to write (required)", 1, 0, NULL},
+    };
+    rc = cli_parse(argc, argv, opts, 1, "--out ACTS SHARD...",
+                   "Join the activation shards written by 'sea trace --shard i/n' (in any order) into the file one\n"
+                   "unsharded run would have written. Every shard of the run must be given exactly once.",
+                   pos, 4096, &n_pos);
+    if (rc >= 0) return rc;
+    if (!out) return cli_usage_error(cmd, "--out is required");
+    if (n_pos < 1) return cli_usage_error(cmd, "no shard given");
+    shards = calloc((size_t)n_pos, sizeof *shards);
+    if (!shards) return cli_fail(cmd, "out of memory");
+    sea_err_clear(&err);
+    rc = CLI_EXIT_OK;
+    for (int i = 0; i < n_pos; i++)
+        if (sea_acts_open(&shards[i], pos[i], &err)) {
+            rc = cli_fail_err(cmd, &err);
+            goto done;
+        }
+    if (sea_acts_merge(&merged, shards, (const char *const *)pos, (size_t)n_pos, &err) || sea_acts_save(merged, out, &err)) {
+        rc = cli_fail_err(cmd, &err);
+        goto done;
+    }
+    printf("merged %d shard%s: %zu demonstrations, %zu layers, d = %zu -> %s\n", n_pos, n_pos == 1 ? "" : "s",
+           sea_acts_n(merged), sea_acts_n_layer(merged), sea_acts_d(merged), out);
+done:
+    for (int i = 0; i < n_pos; i++) sea_acts_free(shards[i]);
+    free(shards);
+    sea_acts_free(merged);
+    return rc;
 }
-

@@ -199,13 +199,35 @@ static void block_rows(const sea__dgemm_kernel *kern, const double *pa, const do
     }
 }
 
+/* Serial blocked gemm of one slab of C (rows [0, m) x columns [0, n) of the slab). pa and pb
+ * are this caller's packing buffers. */
+static void gemm_serial(const sea__dgemm_kernel *kern, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                        double alpha, const double *a, size_t lda, const double *b, size_t ldb, double *c,
+                        size_t ldc, size_t mc_blk, double *pa, double *pb)
+{
+    size_t mr = kern->mr, nr = kern->nr;
+    for (size_t jc = 0; jc < n; jc += NC) {
+        size_t nc = SEA_MIN((size_t)NC, n - jc);
+        for (size_t pc = 0; pc < k; pc += KC) {
+            size_t kc = SEA_MIN((size_t)KC, k - pc);
+            for (size_t jb = 0; jb < nc; jb += nr) pack_b_panel(pb, b, ldb, trans_b, pc, jc, jb, kc, nc, nr);
+            for (size_t ic = 0; ic < m; ic += mc_blk) {
+                size_t mc = SEA_MIN(mc_blk, m - ic);
+                pack_a(pa, a, lda, trans_a, ic, pc, mc, kc, mr);
+                block_rows(kern, pa, pb, mc, nc, kc, alpha, c + ic + jc * ldc, ldc);
+            }
+        }
+    }
+}
+
 sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans_b, size_t m,
                            size_t n, size_t k, double alpha, const double *a, size_t lda,
                            const double *b, size_t ldb, double beta, double *c, size_t ldc,
                            int n_threads, sea_err *err)
 {
-    size_t mr = kern->mr, nr = kern->nr, mc_blk, nbuf, abuf;
-    int nt = sea__threads(n_threads);
+    size_t mr = kern->mr, nr = kern->nr, mc_blk = (MC_MAX / kern->mr) * kern->mr, nbuf, abuf;
+    size_t slab, n_slabs;
+    int nt = sea__threads(n_threads), split_rows;
     double *pb, *pa;
     if (m == 0 || n == 0) return SEA_OK;
     if (ldc < m || lda < (trans_a ? k : m) || ldb < (trans_b ? n : k) || lda == 0 || ldb == 0)
@@ -220,44 +242,41 @@ sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans
                 for (size_t i = 0; i < m; i++) cj[i] *= beta;
         }
     if (k == 0 || alpha == 0.0) return SEA_OK;
-    /* row blocks: a multiple of mr near MC_MAX; smaller when that leaves a thread idle */
-    mc_blk = (MC_MAX / mr) * mr;
-    if (nt > 1 && m < mc_blk * (size_t)nt) {
-        size_t per = (m + (size_t)nt - 1) / (size_t)nt;
-        mc_blk = SEA_MAX(mr, ((per + mr - 1) / mr) * mr);
+    /* Threads take whole slabs of C (rows or columns, whichever is longer) and run the serial
+     * algorithm on them: one fork/join per call, which matters on a busy machine where every
+     * barrier can cost a time slice. Each C element is summed in the same order whatever the
+     * split, so results do not depend on the thread count. */
+    if ((double)m * (double)n * (double)k < 4e6) nt = 1;
+    split_rows = m >= n;
+    {
+        size_t len = split_rows ? m : n, unit = split_rows ? mr : nr;
+        size_t per = (len + (size_t)nt - 1) / (size_t)nt;
+        slab = ((per + unit - 1) / unit) * unit;
+        n_slabs = (len + slab - 1) / slab;
     }
     nbuf = (size_t)KC * (((NC + nr - 1) / nr) * nr);
     abuf = (size_t)KC * mc_blk;
-    pb = sea__malloc_array(nbuf, sizeof *pb);
-    pa = sea__malloc_array(abuf * (size_t)nt, sizeof *pa);
+    pb = sea__malloc_array(nbuf * n_slabs, sizeof *pb);
+    pa = sea__malloc_array(abuf * n_slabs, sizeof *pa);
     if (!pb || !pa) {
         sea__free(pb);
         sea__free(pa);
         return sea__err_nomem(err, "dgemm panels");
     }
-    for (size_t jc = 0; jc < n; jc += NC) {
-        size_t nc = SEA_MIN((size_t)NC, n - jc);
-        for (size_t pc = 0; pc < k; pc += KC) {
-            size_t kc = SEA_MIN((size_t)KC, k - pc);
-            size_t n_panels = (nc + nr - 1) / nr, n_blocks = (m + mc_blk - 1) / mc_blk;
-            long np = (long)n_panels, nb = (long)n_blocks;
-            int par = nt > 1 && (double)m * (double)nc * (double)kc > 2e5;
-#pragma omp parallel num_threads(nt) if (par)
-            {
-                int tid = 0;
-#ifdef _OPENMP
-                tid = omp_get_thread_num();
-#endif
-#pragma omp for schedule(static)
-                for (long q = 0; q < np; q++)
-                    pack_b_panel(pb, b, ldb, trans_b, pc, jc, (size_t)q * nr, kc, nc, nr);
-#pragma omp for schedule(static)
-                for (long q = 0; q < nb; q++) {
-                    size_t ic = (size_t)q * mc_blk, mc = SEA_MIN(mc_blk, m - ic);
-                    double *mine = pa + abuf * (size_t)tid;
-                    pack_a(mine, a, lda, trans_a, ic, pc, mc, kc, mr);
-                    block_rows(kern, mine, pb, mc, nc, kc, alpha, c + ic + jc * ldc, ldc);
-                }
+    {
+        long ns = (long)n_slabs;
+#pragma omp parallel for num_threads(nt) schedule(static, 1) if (ns > 1)
+        for (long t = 0; t < ns; t++) {
+            size_t lo = (size_t)t * slab;
+            double *mya = pa + abuf * (size_t)t, *myb = pb + nbuf * (size_t)t;
+            if (split_rows) {
+                size_t rows = SEA_MIN(slab, m - lo);
+                gemm_serial(kern, trans_a, trans_b, rows, n, k, alpha,
+                            trans_a ? a + lo * lda : a + lo, lda, b, ldb, c + lo, ldc, mc_blk, mya, myb);
+            } else {
+                size_t cols = SEA_MIN(slab, n - lo);
+                gemm_serial(kern, trans_a, trans_b, m, cols, k, alpha, a, lda,
+                            trans_b ? b + lo : b + lo * ldb, ldb, c + lo * ldc, ldc, mc_blk, mya, myb);
             }
         }
     }

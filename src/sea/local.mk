@@ -2,3 +2,9 @@
 seainclude_HEADERS += include/sea/spectral.h
 libsea_la_SOURCES += src/sea/feature.c src/sea/acts.c src/sea/proj.c src/sea/fit.c
 noinst_HEADERS += src/sea/sea_internal.h
+noinst_PROGRAMS += bench/bench_fit
+bench_bench_fit_SOURCES = bench/bench_fit.c
+bench_bench_fit_LDADD = libsea.la -lm
+EXTRA_DIST += bench/bench_fit_torch.py
+sea_SOURCES += src/cli/svg.c
+noinst_HEADERS += src/cli/svg.h

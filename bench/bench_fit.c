@@ -1,0 +1,165 @@
+/* bench/bench_fit.c: speed of `sea fit` on one layer of synthetic activations with low-rank
+ * structure (default d = 4096, N = 2000), exact and randomized solvers, against the released
+ * SEA code's route (two dense d x d cross-covariances in float64 and full SVDs, as
+ * bench/bench_fit_torch.py does in torch) measured in the same run.
+ *
+ * usage: bench_fit [--d D] [--n N] [--rank R] [--noise S] [--k-ratio K] [--threads T]
+ *                  [--dir DIR] [--torch SCRIPT] [--python PY]
+ * Writes DIR/acts.safetensors (the input of both sides), runs the torch script on it when
+ * --torch is given (it writes DIR/torch.safetensors: its U+ and U- and timings), and prints
+ * times, ratios, the k's and max |UUᵀ − U_t U_tᵀ| for each solver. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sea.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* xorshift-based normals: the bench only needs reproducible data */
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
+static double uniform(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return ((double)(rng_state >> 11) + 0.5) / 9007199254740992.0;
+}
+static double normal(void)
+{
+    return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
+}
+
+/* H = Z B + noise, H± = Z (B + D±) + noise: a shared latent Z [N, r], loadings with
+ * geometrically decaying scale, small sign-specific changes, isotropic noise. */
+static int make_acts(sea_acts **out, size_t N, size_t d, size_t r, double noise)
+{
+    sea_acts *a;
+    double *z = malloc(N * r * sizeof *z), *b = malloc(r * d * sizeof *b), *dp = malloc(r * d * sizeof *dp);
+    if (!z || !b || !dp || sea_acts_new(&a, N, 1, d, NULL)) return -1;
+    for (size_t i = 0; i < N * r; i++) z[i] = normal();
+    for (size_t j = 0; j < r; j++)
+        for (size_t i = 0; i < d; i++) b[j * d + i] = pow(0.85, (double)j) * normal() / sqrt((double)d) * 10.0;
+    for (int w = 0; w < 3; w++) {
+        float *h = sea_acts_data(a, w);
+        for (size_t j = 0; j < r * d; j++) dp[j] = b[j] * (1.0 + (w == SEA_ACTS_BASE ? 0.0 : 0.3 * normal()));
+        for (size_t n = 0; n < N; n++)
+            for (size_t i = 0; i < d; i++) {
+                double v = 0;
+                for (size_t j = 0; j < r; j++) v += z[n * r + j] * dp[j * d + i];
+                h[n * d + i] = (float)(v + noise * normal());
+            }
+    }
+    free(z);
+    free(b);
+    free(dp);
+    *out = a;
+    return 0;
+}
+
+/* max |U Uᵀ − V Vᵀ| over the d x d projector; U [d, ku], V [d, kv] row-major. */
+static double proj_diff(const float *u, size_t ku, const float *v, size_t kv, size_t d)
+{
+    double worst = 0;
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double x = 0, y = 0;
+            for (size_t t = 0; t < ku; t++) x += (double)u[i * ku + t] * u[j * ku + t];
+            for (size_t t = 0; t < kv; t++) y += (double)v[i * kv + t] * v[j * kv + t];
+            if (fabs(x - y) > worst) worst = fabs(x - y);
+        }
+    return worst;
+}
+
+int main(int argc, char **argv)
+{
+    size_t d = 4096, N = 2000, r = 48;
+    double noise = 0.05, K = 0.99, t_torch = -1;
+    int threads = 2;
+    const char *dir = "/tmp", *torch = NULL, *py = "/usr/bin/python3";
+    char acts_path[4096], torch_path[4096], cmd[16384];
+    sea_acts *acts;
+    sea_err err;
+    sea_st_file *tf = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--d")) d = (size_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--n")) N = (size_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rank")) r = (size_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--noise")) noise = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--k-ratio")) K = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--dir")) dir = argv[i + 1];
+        else if (!strcmp(argv[i], "--torch")) torch = argv[i + 1];
+        else if (!strcmp(argv[i], "--python")) py = argv[i + 1];
+        else {
+            fprintf(stderr, "bench_fit: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    snprintf(acts_path, sizeof acts_path, "%s/bench-fit-acts.safetensors", dir);
+    snprintf(torch_path, sizeof torch_path, "%s/bench-fit-torch.safetensors", dir);
+    if (make_acts(&acts, N, d, r, noise)) {
+        fprintf(stderr, "bench_fit: out of memory\n");
+        return 1;
+    }
+    if (sea_acts_save(acts, acts_path, &err)) {
+        fprintf(stderr, "bench_fit: %s\n", err.msg);
+        return 1;
+    }
+    printf("one layer, d = %zu, N = %zu, latent rank %zu, noise %g, K = %g, %d threads\n", d, N, r, noise, K, threads);
+    if (torch) {
+        double t0 = now();
+        snprintf(cmd, sizeof cmd, "%s %s %s %s %g %d", py, torch, acts_path, torch_path, K, threads);
+        if (system(cmd) != 0 || sea_st_open(&tf, torch_path, &err)) {
+            fprintf(stderr, "bench_fit: the torch baseline failed (%s)\n", cmd);
+            return 1;
+        }
+        t_torch = atof(sea_st_metadata(tf, "seconds"));
+        printf("%-34s %8.2f s  (wall incl. python start %.1f s)  k+ %s k- %s\n", "released route (torch float64)",
+               t_torch, now() - t0, sea_st_metadata(tf, "k_pos"), sea_st_metadata(tf, "k_neg"));
+    }
+    for (int sv = SEA_SOLVER_EXACT; sv <= SEA_SOLVER_RANDOMIZED; sv++) {
+        sea_fit_params p = sea_fit_default_params();
+        sea_proj *proj;
+        double t0, t;
+        size_t kp, kn;
+        const float *up, *un;
+        p.k_ratio_pos = p.k_ratio_neg = K;
+        p.solver = (sea_solver)sv;
+        p.n_threads = threads;
+        t0 = now();
+        if (sea_fit(&proj, acts, &p, &err)) {
+            fprintf(stderr, "bench_fit: %s\n", err.msg);
+            return 1;
+        }
+        t = now() - t0;
+        up = sea_proj_u_pos(proj, 0, &kp);
+        un = sea_proj_u_neg(proj, 0, &kn);
+        printf("sea fit --solver %-16s %8.3f s", sea_solver_name((sea_solver)sv), t);
+        if (t_torch > 0) printf("  %6.1fx faster", t_torch / t);
+        printf("  k+ %zu k- %zu", kp, kn);
+        if (tf) {
+            const sea_st_tensor *tp = sea_st_find(tf, "u_pos"), *tn = sea_st_find(tf, "u_neg");
+            float *vp = malloc(tp->n_elements * sizeof *vp), *vn = malloc(tn->n_elements * sizeof *vn);
+            sea_st_read_f32(vp, tp, NULL);
+            sea_st_read_f32(vn, tn, NULL);
+            printf("  max|dP+| %.2g max|dP-| %.2g", proj_diff(up, kp, vp, (size_t)tp->shape[1], d),
+                   proj_diff(un, kn, vn, (size_t)tn->shape[1], d));
+            free(vp);
+            free(vn);
+        }
+        printf("\n");
+        sea_proj_free(proj);
+    }
+    if (tf) sea_st_close(tf);
+    sea_acts_free(acts);
+    return 0;
+}
