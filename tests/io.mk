@@ -1,1 +1,16 @@
 # tests/io.mk: Check suites of this area (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD)
+# Hostile-input suites for the safetensors reader, the sharded index and the writer
+# (doc/FORMATS.md maps each checklist case to its test).
+check_PROGRAMS += tests/check_safetensors
+tests_check_safetensors_SOURCES = tests/check_safetensors.c
+tests_check_safetensors_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_safetensors_LDADD = $(TEST_LDADD)
+noinst_HEADERS += tests/hostile.h
+check_PROGRAMS += tests/check_st_writer
+tests_check_st_writer_SOURCES = tests/check_st_writer.c
+tests_check_st_writer_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_st_writer_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_st_index
+tests_check_st_index_SOURCES = tests/check_st_index.c
+tests_check_st_index_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_st_index_LDADD = $(TEST_LDADD)

@@ -8,6 +8,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +348,7 @@ sea_status sea_st_open_memory(sea_st_file **out, const void *data, size_t len, c
     f->len = len;
     f->how = 0;
     if ((st = parse_image(f, err)) != SEA_OK) {
+        sea__st_one_line(err);
         file_free(f);
         return st;
     }
@@ -360,12 +363,15 @@ sea_status sea_st_open(sea_st_file **out, const char *path, sea_err *err)
     sea_status st;
     int fd;
     *out = NULL;
-    fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO planted under a tensor file's name must not wait for a
+     * writer; anything but a regular file is refused right after */
+    fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) return sea__err(err, SEA_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (fstat(fd, &s) != 0 || !S_ISREG(s.st_mode)) {
         close(fd);
         return sea__err(err, SEA_ERR_IO, "%s: not a regular file", path);
     }
+    (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if ((uint64_t)s.st_size > (uint64_t)SIZE_MAX) {
         close(fd);
         return sea__err(err, SEA_ERR_LIMIT, "%s: file too large for this platform", path);
@@ -416,6 +422,7 @@ sea_status sea_st_open(sea_st_file **out, const char *path, sea_err *err)
     }
     close(fd);
     if ((st = parse_image(f, err)) != SEA_OK) {
+        sea__st_one_line(err);
         file_free(f);
         return st;
     }
@@ -455,6 +462,13 @@ const char *sea_st_metadata(const sea_st_file *f, const char *key)
     return NULL;
 }
 
+void sea__st_one_line(sea_err *err)
+{
+    if (!err) return;
+    for (char *c = err->msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+}
+
 size_t sea__st_format_shape(char *buf, size_t cap, int rank, const uint64_t *shape)
 {
     size_t o = 0;
@@ -491,11 +505,15 @@ sea_status sea_st_read_f32(float *dst, const sea_st_tensor *t, sea_err *err)
     const unsigned char *p = t->data;
     uint64_t n = t->n_elements;
     switch (t->dtype) {
-    case SEA_DTYPE_F32: memcpy(dst, p, (size_t)n * 4); return SEA_OK;
+    case SEA_DTYPE_F32: if (n) memcpy(dst, p, (size_t)n * 4); return SEA_OK;
     case SEA_DTYPE_F64:
         for (uint64_t i = 0; i < n; i++) {
             double v;
             memcpy(&v, p + 8 * i, 8);
+            /* converting a finite double beyond the float range is undefined in C: round it
+             * to the infinity IEEE conversion would give */
+            if (v > FLT_MAX && v < HUGE_VAL) v = HUGE_VAL;
+            else if (v < -FLT_MAX && v > -HUGE_VAL) v = -HUGE_VAL;
             dst[i] = (float)v;
         }
         return SEA_OK;
@@ -516,6 +534,13 @@ sea_status sea_st_read_i64(int64_t *dst, const sea_st_tensor *t, sea_err *err)
 {
     const unsigned char *p = t->data;
     uint64_t n = t->n_elements;
+    switch (t->dtype) { /* refuse other dtypes even when the tensor is empty */
+    case SEA_DTYPE_I64: case SEA_DTYPE_I32: case SEA_DTYPE_U32: case SEA_DTYPE_I16:
+    case SEA_DTYPE_U16: case SEA_DTYPE_I8: case SEA_DTYPE_U8: case SEA_DTYPE_BOOL: break;
+    default:
+        return sea__err(err, SEA_ERR_UNSUPPORTED, "tensor '%s': dtype %s cannot be read as integers",
+                        t->name, t->dtype_name ? t->dtype_name : "?");
+    }
     for (uint64_t i = 0; i < n; i++) {
         switch (t->dtype) {
         case SEA_DTYPE_I64: { int64_t v; memcpy(&v, p + 8 * i, 8); dst[i] = v; break; }

@@ -9,8 +9,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/internal.h"
+#include "io/st_internal.h"
 #include "sea/json.h"
 #include "sea/safetensors.h"
 
@@ -67,6 +69,23 @@ static sea_status build_index(sea_st_dir *d, sea_err *err)
     return SEA_OK;
 }
 
+static size_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
+/* Keys of weight_map are tensor names: the reader's rule (no NUL, which would make "a\0b"
+ * look up "a"; no control characters; at most SEA_ST_MAX_NAME bytes). */
+static int key_ok(const char *s, size_t len)
+{
+    if (len == 0 || len > SEA_ST_MAX_NAME) return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return 0;
+    return 1;
+}
+
 static sea_status open_sharded(sea_st_dir *d, const char *index_path, sea_err *err)
 {
     char *text = NULL;
@@ -74,10 +93,16 @@ static sea_status open_sharded(sea_st_dir *d, const char *index_path, sea_err *e
     sea_json_doc *doc = NULL;
     const sea_json *root, *wm, *meta;
     const char **names = NULL; /* distinct shard names, borrowed from the JSON */
-    size_t n_names = 0;
+    size_t n_names = 0, *slots = NULL; /* hash set of names: index + 1, 0 = empty */
     sea_status st;
     const char *iname = "model.safetensors.index.json";
 
+    {
+        /* sea__read_file would block on a FIFO planted under the index's name */
+        struct stat sb;
+        if (stat(index_path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            return sea__err(err, SEA_ERR_IO, "%s: not a regular file", index_path);
+    }
     if ((st = sea__read_file(&text, &len, index_path, SEA_ST_MAX_HEADER, err)) != SEA_OK) return st;
     if ((st = sea_json_parse(&doc, text, len, NULL, err)) != SEA_OK) {
         sea__err_prefix(err, "%s", index_path);
@@ -94,13 +119,20 @@ static sea_status open_sharded(sea_st_dir *d, const char *index_path, sea_err *e
         goto done;
     }
     names = sea__malloc_array(SEA_ST_MAX_SHARDS, sizeof *names);
-    if (!names) {
+    slots = sea__calloc(2 * SEA_ST_MAX_SHARDS, sizeof *slots);
+    if (!names || !slots) {
         st = sea__err_nomem(err, "the shard list");
         goto done;
     }
     for (size_t i = 0; i < wm->v.obj.n; i++) {
         const sea_json_member *m = &wm->v.obj.members[i];
-        size_t j;
+        size_t j, h;
+        if (!key_ok(m->key, m->key_len)) {
+            st = sea__err(err, SEA_ERR_FORMAT,
+                          "%s: weight_map key '%.80s' is not a tensor name (1..%d printable bytes)", index_path,
+                          m->key, SEA_ST_MAX_NAME);
+            goto done;
+        }
         if (m->value.type != SEA_JSON_STRING) {
             st = sea__err(err, SEA_ERR_FORMAT, "%s: weight_map entry '%.80s' must be a file name string",
                           index_path, m->key);
@@ -112,14 +144,19 @@ static sea_status open_sharded(sea_st_dir *d, const char *index_path, sea_err *e
                           index_path, m->key, m->value.v.str.s);
             goto done;
         }
-        for (j = 0; j < n_names; j++)
-            if (strcmp(names[j], m->value.v.str.s) == 0) break;
+        /* distinct shard names through a small hash set: an index may list millions of
+         * tensors over thousands of shards, and a scan of the names per entry would be slow */
+        for (h = hash_name(m->value.v.str.s) & (2 * SEA_ST_MAX_SHARDS - 1);; h = (h + 1) & (2 * SEA_ST_MAX_SHARDS - 1)) {
+            if (!slots[h] || strcmp(names[slots[h] - 1], m->value.v.str.s) == 0) break;
+        }
+        j = slots[h] ? slots[h] - 1 : n_names;
         if (j == n_names) {
             if (n_names == SEA_ST_MAX_SHARDS) {
                 st = sea__err(err, SEA_ERR_LIMIT, "%s: more than %d shards", index_path, SEA_ST_MAX_SHARDS);
                 goto done;
             }
             names[n_names++] = m->value.v.str.s;
+            slots[h] = n_names;
         }
     }
     d->files = sea__calloc(n_names, sizeof *d->files);
@@ -176,16 +213,23 @@ static sea_status open_sharded(sea_st_dir *d, const char *index_path, sea_err *e
         sea__free(keys);
     }
     /* metadata.total_size is informative: checkpoints on the Hub do not always agree with
-     * their data (e.g. after deduplication), so a mismatch is a warning, not an error */
+     * their data (e.g. after deduplication), and nothing is sized from it, so a mismatch is a
+     * warning, not an error (compared exactly, not through a double) */
     meta = sea_json_get(root, "metadata");
     if (meta && meta->type == SEA_JSON_OBJECT) {
         const sea_json *ts = sea_json_get(meta, "total_size");
-        if (ts && ts->type == SEA_JSON_NUMBER && ts->v.num.d != (double)d->data_bytes)
-            sea__warn("%s: metadata.total_size %.0f differs from the %llu bytes of tensor data", index_path,
-                      ts->v.num.d, (unsigned long long)d->data_bytes);
+        if (ts && ts->type != SEA_JSON_NULL &&
+            !(ts->type == SEA_JSON_NUMBER && (ts->v.num.flags & SEA_JSON_NUM_U64) && ts->v.num.u == d->data_bytes)) {
+            if (ts->type == SEA_JSON_NUMBER)
+                sea__warn("%s: metadata.total_size %.17g differs from the %llu bytes of tensor data", index_path,
+                          ts->v.num.d, (unsigned long long)d->data_bytes);
+            else
+                sea__warn("%s: metadata.total_size is not a number (ignored)", index_path);
+        }
     }
     st = SEA_OK;
 done:
+    sea__free(slots);
     sea__free(names);
     sea_json_free(doc);
     sea__free(text);
@@ -222,6 +266,7 @@ sea_status sea_st_dir_open(sea_st_dir **out, const char *dir, sea_err *err)
     sea__free(single);
     sea__free(index);
     if (st != SEA_OK) {
+        sea__st_one_line(err);
         sea_st_dir_close(d);
         return st;
     }

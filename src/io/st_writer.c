@@ -55,8 +55,13 @@ static sea_status add(sea_st_writer *w, const char *name, sea_dtype dtype, int r
     wentry *e;
     uint64_t n = 1;
     size_t len = strlen(name);
-    if (len == 0 || len > SEA_ST_MAX_NAME || strcmp(name, "__metadata__") == 0)
-        return sea__err(err, SEA_ERR_ARG, "safetensors writer: invalid tensor name '%.64s'", name);
+    int printable = 1;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) printable = 0;
+    /* names the reader would refuse are refused here, so every file written can be read */
+    if (len == 0 || len > SEA_ST_MAX_NAME || !printable || strcmp(name, "__metadata__") == 0)
+        return sea__err(err, SEA_ERR_ARG, "safetensors writer: invalid tensor name '%.64s'",
+                        printable ? name : "(control characters)");
     if ((unsigned)dtype >= SEA_DTYPE_COUNT || rank < 0 || rank > SEA_ST_MAX_RANK)
         return sea__err(err, SEA_ERR_ARG, "safetensors writer: tensor '%s': bad dtype or rank", name);
     for (size_t i = 0; i < w->n; i++)
@@ -67,6 +72,8 @@ static sea_status add(sea_st_writer *w, const char *name, sea_dtype dtype, int r
             return sea__err(err, SEA_ERR_ARG, "safetensors writer: tensor '%s' is too large", name);
     if (sea__mul_u64(&n, n, sea_dtype_size(dtype)) || n > (uint64_t)SIZE_MAX)
         return sea__err(err, SEA_ERR_ARG, "safetensors writer: tensor '%s' is too large", name);
+    if (n && !data && !fill)
+        return sea__err(err, SEA_ERR_ARG, "safetensors writer: tensor '%s' has no data", name);
     if (w->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 16;
         wentry *ne = sea__realloc(w->e, cap * sizeof *ne);
@@ -200,15 +207,25 @@ sea_status sea_st_writer_save(sea_st_writer *w, const char *path, sea_err *err)
         sea__buf_json_string(&h, e->name, strlen(e->name));
         sea__buf_printf(&h, ":{\"dtype\":\"%s\",\"shape\":[", sea_dtype_name(e->dtype));
         for (int k = 0; k < e->rank; k++) sea__buf_printf(&h, "%s%llu", k ? "," : "", (unsigned long long)e->shape[k]);
+        if (off + e->nbytes < off) {
+            sea__buf_free(&h);
+            return sea__err(err, SEA_ERR_LIMIT, "%s: tensor data exceeds 2^64 bytes", path);
+        }
         sea__buf_printf(&h, "],\"data_offsets\":[%llu,%llu]}", (unsigned long long)off,
                         (unsigned long long)(off + e->nbytes));
         off += e->nbytes;
     }
     sea__buf_putc(&h, '}');
-    while ((8 + h.len) % 8) sea__buf_putc(&h, ' ');
+    while (!h.failed && (8 + h.len) % 8) sea__buf_putc(&h, ' ');
     if (h.failed) {
         sea__buf_free(&h);
         return sea__err(err, SEA_ERR_NOMEM, "%s: out of memory building the header", path);
+    }
+    if (h.len > SEA_ST_MAX_HEADER) { /* readers refuse such a file: do not write it */
+        size_t hl = h.len;
+        sea__buf_free(&h);
+        return sea__err(err, SEA_ERR_LIMIT, "%s: header of %zu bytes exceeds the limit of %u", path, hl,
+                        SEA_ST_MAX_HEADER);
     }
     sea__store_le64(prefix, h.len);
     if ((st = sea__afile_open(&f, path, err)) != SEA_OK) goto out;
