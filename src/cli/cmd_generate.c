@@ -109,7 +109,7 @@ int cmd_generate(int argc, char **argv)
     }
     if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) goto fail;
     if (!json) {
-        gs.out = cli_out_stream_new(dir);
+        gs.out = cli_out_stream_new(dir, prompt_ids, n_prompt);
         gs.stream = gs.out != NULL;
         if (prompt) {
             fputs(prompt, stdout);

@@ -1,5 +1,6 @@
-/* src/cli/text_input.h: turning user text into token ids for the commands that take text
- * (the model directory's tokenizer, BOS per its add_bos_token). */
+/* src/cli/text_input.h: text in and out for the commands that run the model: tokenizing
+ * prompts and files with the model directory's tokenizer, and streaming generated ids back
+ * as text (or as ids when the directory has no tokenizer, e.g. 'sea make-model' output). */
 #ifndef SEA_CLI_TEXT_INPUT_H
 #define SEA_CLI_TEXT_INPUT_H
 
@@ -14,13 +15,14 @@ sea_status cli_tokenize_text(int32_t **ids, size_t *n, const char *dir, const ch
 /* Same for a whole file. */
 sea_status cli_tokenize_file(int32_t **ids, size_t *n, const char *dir, const char *path, sea_err *err);
 
-/* Streaming output of generated ids as text (or as ids when DIR has no tokenizer). */
+/* Streaming output of generated ids as text. The prompt ids are fed first (not printed), so
+ * the continuation decodes exactly as it would after the prompt (leading spaces kept). */
 typedef struct cli_out_stream cli_out_stream;
-cli_out_stream *cli_out_stream_new(const char *dir); /* never NULL unless out of memory */
+cli_out_stream *cli_out_stream_new(const char *dir, const int32_t *prompt, size_t n_prompt);
 void cli_out_stream_push(cli_out_stream *s, int32_t id); /* prints to stdout, flushes */
 void cli_out_stream_end(cli_out_stream *s);            /* prints the rest and a newline */
+void cli_out_stream_free(cli_out_stream *s);
 /* Decode ids to a NUL-terminated string (caller frees with free()); NULL without tokenizer. */
 char *cli_detokenize(const char *dir, const int32_t *ids, size_t n);
-void cli_out_stream_free(cli_out_stream *s);
 
 #endif

@@ -1,5 +1,6 @@
 /* src/kernels/matmul.c: the scalar reference kernels, the run-time choice of kernel family,
  * and the threaded driver of the weight products. */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -19,9 +20,10 @@ static inline float load_w(const void *w, sea_dtype dt, size_t i)
     }
 }
 
-/* Reference: each output accumulated in double, in index order. */
-static void gemm_ref(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
-                     sea_dtype dt, int n_in, int r0, int r1)
+/* The oracle: each output accumulated in double, in index order. Tests compare every kernel
+ * family (the portable one below included) against it. */
+void sea__gemm_oracle(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
+                      sea_dtype dt, int n_in, int r0, int r1)
 {
     for (int r = r0; r < r1; r++) {
         size_t base = (size_t)r * (size_t)n_in;
@@ -34,27 +36,89 @@ static void gemm_ref(float *y, size_t ldy, const float *x, size_t ldx, int T, co
     }
 }
 
-static void gemm_ref_f32(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
-                         int n_in, int r0, int r1)
+/* The portable kernel: 8 partial sums per output (lane j takes k = j mod 8), a tile of one
+ * weight row x 4 tokens so each converted weight chunk is used 4 times, and a fixed tree to
+ * add the lanes. Written so that compilers vectorize it with baseline instructions (SSE2,
+ * NEON) without any intrinsics; the order of every sum is fixed, so results do not depend on
+ * tiling or threads. */
+#define LANES 8
+#define TT 4
+
+static inline float lanes_sum(const float a[LANES])
 {
-    gemm_ref(y, ldy, x, ldx, T, w, SEA_DTYPE_F32, n_in, r0, r1);
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
 }
-static void gemm_ref_f16(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
-                         int n_in, int r0, int r1)
+
+/* Convert one full chunk of LANES weights (compile-time dtype after inlining). */
+static inline void wload(float out[LANES], const void *w, sea_dtype dt, size_t i)
 {
-    gemm_ref(y, ldy, x, ldx, T, w, SEA_DTYPE_F16, n_in, r0, r1);
+    if (dt == SEA_DTYPE_F32) {
+        memcpy(out, (const float *)w + i, LANES * sizeof(float));
+    } else if (dt == SEA_DTYPE_BF16) {
+        const uint16_t *p = (const uint16_t *)w + i;
+        uint32_t u[LANES];
+        for (int j = 0; j < LANES; j++) u[j] = (uint32_t)p[j] << 16;
+        memcpy(out, u, sizeof u);
+    } else {
+        const uint16_t *p = (const uint16_t *)w + i;
+        for (int j = 0; j < LANES; j++) out[j] = sea_f16_to_f32(p[j]);
+    }
 }
-static void gemm_ref_bf16(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
-                          int n_in, int r0, int r1)
+
+static inline __attribute__((always_inline)) void gemm_portable(
+    float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w, const sea_dtype dt,
+    int n_in, int r0, int r1)
 {
-    gemm_ref(y, ldy, x, ldx, T, w, SEA_DTYPE_BF16, n_in, r0, r1);
+    const int nfull = n_in - n_in % LANES, nt_k = n_in % LANES;
+    for (int r = r0; r < r1; r++) {
+        size_t base = (size_t)r * (size_t)n_in;
+        for (int t0 = 0; t0 < T; t0 += TT) {
+            int nt = SEA_MIN(TT, T - t0);
+            float acc[TT][LANES];
+            memset(acc, 0, sizeof acc);
+            for (int k = 0; k < nfull; k += LANES) {
+                float wv[LANES];
+                wload(wv, w, dt, base + (size_t)k);
+                for (int t = 0; t < nt; t++) {
+                    const float *xt = x + (size_t)(t0 + t) * ldx + (size_t)k;
+                    for (int j = 0; j < LANES; j++) acc[t][j] += wv[j] * xt[j];
+                }
+            }
+            if (nt_k) { /* the tail goes to the lanes its index maps to, as in full chunks */
+                for (int t = 0; t < nt; t++) {
+                    const float *xt = x + (size_t)(t0 + t) * ldx + (size_t)nfull;
+                    for (int j = 0; j < nt_k; j++) acc[t][j] += load_w(w, dt, base + (size_t)nfull + (size_t)j) * xt[j];
+                }
+            }
+            for (int t = 0; t < nt; t++) y[(size_t)(t0 + t) * ldy + (size_t)r] = lanes_sum(acc[t]);
+        }
+    }
+}
+
+static void gemm_portable_f32(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
+                              int n_in, int r0, int r1)
+{
+    gemm_portable(y, ldy, x, ldx, T, w, SEA_DTYPE_F32, n_in, r0, r1);
+}
+static void gemm_portable_f16(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
+                              int n_in, int r0, int r1)
+{
+    gemm_portable(y, ldy, x, ldx, T, w, SEA_DTYPE_F16, n_in, r0, r1);
+}
+static void gemm_portable_bf16(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
+                               int n_in, int r0, int r1)
+{
+    gemm_portable(y, ldy, x, ldx, T, w, SEA_DTYPE_BF16, n_in, r0, r1);
 }
 
 static float dot_ref(const float *a, const float *b, int n)
 {
-    double acc = 0;
-    for (int i = 0; i < n; i++) acc += (double)a[i] * (double)b[i];
-    return (float)acc;
+    float acc[LANES] = {0};
+    int k = 0;
+    for (; k + LANES <= n; k += LANES)
+        for (int j = 0; j < LANES; j++) acc[j] += a[k + j] * b[k + j];
+    for (int j = 0; k + j < n; j++) acc[j] += a[k + j] * b[k + j];
+    return lanes_sum(acc);
 }
 
 static void axpy_ref(float *y, float a, const float *x, int n)
@@ -63,7 +127,7 @@ static void axpy_ref(float *y, float a, const float *x, int n)
 }
 
 const sea_kernels sea__kernels_scalar = {
-    {gemm_ref_f32, gemm_ref_f16, gemm_ref_bf16}, dot_ref, axpy_ref};
+    {gemm_portable_f32, gemm_portable_f16, gemm_portable_bf16}, dot_ref, axpy_ref};
 
 const sea_kernels *sea__kernels_for(int level)
 {

@@ -37,7 +37,11 @@ const sea_kernels *sea__kernels_for(int simd_level);
 /* The kernel table chosen for this CPU. */
 const sea_kernels *sea__kernels(void);
 
-/* Scalar reference kernels (always compiled). */
+/* The test oracle: double accumulation in index order (slow; never used by the model). */
+void sea__gemm_oracle(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,
+                      sea_dtype dt, int n_in, int r0, int r1);
+
+/* Portable kernels without intrinsics (always compiled; the --disable-simd path). */
 extern const sea_kernels sea__kernels_scalar;
 #if SEA_HAVE_AVX2
 extern const sea_kernels sea__kernels_avx2;
