@@ -145,7 +145,7 @@ END_TEST
 static char *model_with_eos(int eos)
 {
     static char tmpl[64];
-    char src[4096], dst[8192], *text, *p;
+    char src[8192], dst[8192], *text, *p;
     size_t len;
     sea_err err;
     FILE *f;
