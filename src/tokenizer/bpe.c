@@ -34,6 +34,7 @@ void sea__tok_bpe_work_free(tok_bpe_work *w)
     sea__free(w->next);
     sea__free(w->heap_key);
     sea__free(w->heap_new);
+    sea__free(w->heap_pair);
     memset(w, 0, sizeof *w);
 }
 
@@ -60,7 +61,9 @@ static int work_reserve(tok_bpe_work *w, size_t n)
         if (k) w->heap_key = k;
         int32_t *nw = sea__realloc(w->heap_new, heap * sizeof *nw);
         if (nw) w->heap_new = nw;
-        if (!k || !nw) return -1;
+        int32_t *pr = sea__realloc(w->heap_pair, 2 * heap * sizeof *pr);
+        if (pr) w->heap_pair = pr;
+        if (!k || !nw || !pr) return -1;
         w->heap_cap = heap;
     }
     return 0;
@@ -129,7 +132,7 @@ static sea_status build_symbols(const sea_tokenizer *tok, const char *s, size_t 
     return SEA_OK;
 }
 
-static int heap_push(tok_bpe_work *w, uint64_t key, int32_t new_id)
+static int heap_push(tok_bpe_work *w, uint64_t key, int32_t new_id, int32_t left, int32_t right)
 {
     size_t i;
     if (w->heap_n == w->heap_cap) {
@@ -138,7 +141,9 @@ static int heap_push(tok_bpe_work *w, uint64_t key, int32_t new_id)
         if (k) w->heap_key = k;
         int32_t *nw = sea__realloc(w->heap_new, cap * sizeof *nw);
         if (nw) w->heap_new = nw;
-        if (!k || !nw) return -1;
+        int32_t *pr = sea__realloc(w->heap_pair, 2 * cap * sizeof *pr);
+        if (pr) w->heap_pair = pr;
+        if (!k || !nw || !pr) return -1;
         w->heap_cap = cap;
     }
     i = w->heap_n++;
@@ -147,24 +152,32 @@ static int heap_push(tok_bpe_work *w, uint64_t key, int32_t new_id)
         if (w->heap_key[parent] <= key) break;
         w->heap_key[i] = w->heap_key[parent];
         w->heap_new[i] = w->heap_new[parent];
+        w->heap_pair[2 * i] = w->heap_pair[2 * parent];
+        w->heap_pair[2 * i + 1] = w->heap_pair[2 * parent + 1];
         i = parent;
     }
     w->heap_key[i] = key;
     w->heap_new[i] = new_id;
+    w->heap_pair[2 * i] = left;
+    w->heap_pair[2 * i + 1] = right;
     return 0;
 }
 
-static void heap_pop(tok_bpe_work *w, uint64_t *key, int32_t *new_id)
+static void heap_pop(tok_bpe_work *w, uint64_t *key, int32_t *new_id, int32_t *left, int32_t *right)
 {
     uint64_t last_key;
-    int32_t last_new;
+    int32_t last_new, last_l, last_r;
     size_t i = 0, n;
     *key = w->heap_key[0];
     *new_id = w->heap_new[0];
+    *left = w->heap_pair[0];
+    *right = w->heap_pair[1];
     n = --w->heap_n;
     if (n == 0) return;
     last_key = w->heap_key[n];
     last_new = w->heap_new[n];
+    last_l = w->heap_pair[2 * n];
+    last_r = w->heap_pair[2 * n + 1];
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n) break;
@@ -172,10 +185,14 @@ static void heap_pop(tok_bpe_work *w, uint64_t *key, int32_t *new_id)
         if (w->heap_key[c] >= last_key) break;
         w->heap_key[i] = w->heap_key[c];
         w->heap_new[i] = w->heap_new[c];
+        w->heap_pair[2 * i] = w->heap_pair[2 * c];
+        w->heap_pair[2 * i + 1] = w->heap_pair[2 * c + 1];
         i = c;
     }
     w->heap_key[i] = last_key;
     w->heap_new[i] = last_new;
+    w->heap_pair[2 * i] = last_l;
+    w->heap_pair[2 * i + 1] = last_r;
 }
 
 static int push_pair(const sea_tokenizer *tok, tok_bpe_work *w, int32_t left)
@@ -184,7 +201,7 @@ static int push_pair(const sea_tokenizer *tok, tok_bpe_work *w, int32_t left)
     int32_t right = w->next[left];
     if (right < 0) return 0;
     if (sea__tok_pairmap_get(&tok->merges, (uint32_t)w->id[left], (uint32_t)w->id[right], &rank, &new_id))
-        return heap_push(w, ((uint64_t)rank << 32) | (uint32_t)left, (int32_t)new_id);
+        return heap_push(w, ((uint64_t)rank << 32) | (uint32_t)left, (int32_t)new_id, w->id[left], w->id[right]);
     return 0;
 }
 
@@ -197,17 +214,17 @@ static int merge_heap(const sea_tokenizer *tok, tok_bpe_work *w)
         if (push_pair(tok, w, (int32_t)i)) return -1;
     while (w->heap_n > 0) {
         uint64_t key;
-        int32_t new_id, pos, right;
-        uint32_t rank, cur_new;
-        heap_pop(w, &key, &new_id);
+        int32_t new_id, pos, right, pl, pr;
+        heap_pop(w, &key, &new_id, &pl, &pr);
         pos = (int32_t)(key & 0xFFFFFFFFu);
         if (w->len[pos] == 0) continue; /* absorbed by its left neighbour */
         right = w->next[pos];
         if (right < 0) continue;
-        /* stale entry: the pair at pos changed since it was queued */
-        if (!sea__tok_pairmap_get(&tok->merges, (uint32_t)w->id[pos], (uint32_t)w->id[right], &rank, &cur_new) ||
-            (int32_t)cur_new != new_id)
-            continue;
+        /* Stale entry: the pair at pos changed since it was queued. HF looks the current pair
+         * up and compares the merge result; comparing the two ids is the same test (symbols
+         * only grow, and a different pair covering the same bytes would need a symbol to
+         * shrink), without a hash lookup. */
+        if (w->id[pos] != pl || w->id[right] != pr) continue;
         w->id[pos] = new_id;
         w->len[pos] += w->len[right];
         w->len[right] = 0;

@@ -234,6 +234,7 @@ typedef struct tok_bpe_work {
     size_t n, cap;
     uint64_t *heap_key; /* rank << 32 | pos */
     int32_t *heap_new;  /* new id */
+    int32_t *heap_pair; /* [2 * cap] the (left, right) ids the entry was made from */
     size_t heap_n, heap_cap;
 } tok_bpe_work;
 void sea__tok_bpe_work_free(tok_bpe_work *w);
