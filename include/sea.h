@@ -7,6 +7,7 @@
  *   tokenizer.h    tokenizer.json and chat templates
  *   linalg.h       QR and SVD in double
  *   spectral.h     activations, SEA fitting, projection files, feature functions
+ *   edit.h         applying projections in the forward pass (merges, layer selection)
  *   eval.h         perplexity, TruthfulQA, BBQ
  */
 #ifndef SEA_H
@@ -19,6 +20,7 @@
 #include "sea/tokenizer.h"
 #include "sea/linalg.h"
 #include "sea/spectral.h"
+#include "sea/edit.h"
 #include "sea/eval.h"
 
 #endif /* SEA_H */

@@ -1,39 +1,76 @@
-/* src/cli/edit_opts.c: --edit/--layers/--merge for every command that runs the model.
- * (Editing itself lands with the SEA issue; until then --edit is refused clearly.) */
+/* src/cli/edit_opts.c: --edit/--layers/--merge for every command that runs the model: open
+ * the projection file, check it against the model, attach the edit to the context. */
 #include <stdlib.h>
 
 #include "cli/edit_opts.h"
 #include "core/internal.h"
+#include "sea/edit.h"
 
 struct cli_edit {
-    int unused;
+    sea_proj *proj;
+    sea_editor *ed;
 };
 
 void cli_edit_opts_init(cli_edit_opts *o, cli_opt *rows)
 {
     cli_opt r[CLI_EDIT_N_OPTS] = {
         {"edit", 0, CLI_STR, &o->proj, "PROJ", "apply the SEA projections in PROJ (from 'sea fit')", 0, -1, NULL},
-        {"layers", 0, CLI_STR, &o->layers, "SPEC", "edited layers: all, first:L, last:L or list:i,j,... (default all in PROJ)", 0, -1, NULL},
-        {"merge", 0, CLI_STR, &o->merge, "MODE", "seq-norm (default), token-norm, average or sum", 0, -1, NULL},
+        {"layers", 0, CLI_STR, &o->layers, "SPEC", "edited layers: all, first:L, last:L or list:i,j,... (default: every layer in PROJ)", 0, -1, NULL},
+        {"merge", 0, CLI_STR, &o->merge, "MODE", "seq-norm (default, paper Eq. 4), token-norm, average or sum", 0, -1, NULL},
     };
     o->proj = o->layers = o->merge = NULL;
     for (int i = 0; i < CLI_EDIT_N_OPTS; i++) rows[i] = r[i];
 }
 
-sea_status cli_edit_attach(cli_edit **out, const cli_edit_opts *o, sea_ctx *c, const char *cmd,
-                           sea_err *err)
+sea_status cli_edit_open(cli_edit **out, const cli_edit_opts *o, const sea_model *m, sea_err *err)
 {
-    (void)c;
-    (void)cmd;
+    cli_edit *e;
+    sea_edit_params ep = sea_edit_default_params();
+    sea_status st;
     *out = NULL;
     if (!o->proj) {
         if (o->layers || o->merge) return sea__err(err, SEA_ERR_ARG, "--layers and --merge need --edit PROJ");
         return SEA_OK;
     }
-    return sea__err(err, SEA_ERR_UNSUPPORTED, "%s: editing is not available in this build yet", o->proj);
+    if (o->merge && (st = sea_merge_parse(&ep.merge, o->merge, err)) != SEA_OK) return st;
+    ep.layers = o->layers;
+    e = calloc(1, sizeof *e);
+    if (!e) return sea__err_nomem(err, "an edit");
+    if ((st = sea_proj_open(&e->proj, o->proj, err)) != SEA_OK) {
+        free(e);
+        return st;
+    }
+    if ((st = sea_editor_new(&e->ed, e->proj, m, &ep, err)) != SEA_OK) {
+        sea__err_prefix(err, "%s", o->proj);
+        cli_edit_free(e);
+        return st;
+    }
+    *out = e;
+    return SEA_OK;
+}
+
+sea_status cli_edit_attach(cli_edit **out, const cli_edit_opts *o, sea_ctx *c, const char *cmd,
+                           sea_err *err)
+{
+    sea_status st;
+    (void)cmd;
+    if ((st = cli_edit_open(out, o, sea_ctx_model(c), err)) != SEA_OK || !*out) return st;
+    if ((st = sea_editor_attach((*out)->ed, c, err)) != SEA_OK) {
+        cli_edit_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+sea_editor *cli_edit_editor(cli_edit *e)
+{
+    return e ? e->ed : NULL;
 }
 
 void cli_edit_free(cli_edit *e)
 {
+    if (!e) return;
+    sea_editor_free(e->ed);
+    sea_proj_free(e->proj);
     free(e);
 }

@@ -4,6 +4,7 @@
 #define SEA_CLI_EDIT_OPTS_H
 
 #include "cli/cli.h"
+#include "sea/edit.h"
 #include "sea/model.h"
 
 #define CLI_EDIT_N_OPTS 3
@@ -23,5 +24,9 @@ void cli_edit_opts_init(cli_edit_opts *o, cli_opt *rows);
 sea_status cli_edit_attach(cli_edit **out, const cli_edit_opts *o, sea_ctx *c, const char *cmd,
                            sea_err *err);
 void cli_edit_free(cli_edit *e);
+/* Open and check without attaching (for commands that manage their own contexts). */
+sea_status cli_edit_open(cli_edit **out, const cli_edit_opts *o, const sea_model *m, sea_err *err);
+/* The editor of an opened edit (NULL without --edit). */
+sea_editor *cli_edit_editor(cli_edit *e);
 
 #endif /* SEA_CLI_EDIT_OPTS_H */

@@ -8,3 +8,6 @@ bench_bench_fit_LDADD = libsea.la -lm
 EXTRA_DIST += bench/bench_fit_torch.py
 sea_SOURCES += src/cli/svg.c
 noinst_HEADERS += src/cli/svg.h
+# editing in the forward pass (SEA-SPEC §4)
+libsea_la_SOURCES += src/sea/edit.c
+seainclude_HEADERS += include/sea/edit.h

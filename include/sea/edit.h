@@ -1,0 +1,66 @@
+/* sea/edit.h: applying SEA projections inside the forward pass (SEA-SPEC §4).
+ *
+ * At the MLP output z [T, d] of each selected layer, before the residual add:
+ *   z+ = U+ (U+^T f),  z- = f - U- (U-^T f),  f = z (or phi(z) for Phi-SEA, then z± = phi^-1(z±)),
+ *   s  = z+ + z-, merged into z by one of the rules of sea_merge.
+ * Only the low-rank factors are stored and multiplied: O(d (k+ + k-)) per token, never d x d. */
+#ifndef SEA_EDIT_H
+#define SEA_EDIT_H
+
+#include "sea/model.h"
+#include "sea/spectral.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sea_merge {
+    SEA_MERGE_SEQ_NORM,   /* per coordinate i over the T positions of the call:
+                             s_i(t) * ||z_i(1..T)|| / ||s_i(1..T)|| (paper Eq. 4; default) */
+    SEA_MERGE_TOKEN_NORM, /* per token: s(t) * ||z(t)|| / ||s(t)|| (causal) */
+    SEA_MERGE_AVERAGE,    /* s / 2 */
+    SEA_MERGE_SUM         /* s */
+} sea_merge;
+
+/* "seq-norm", "token-norm", "average", "sum" */
+SEA_API sea_status sea_merge_parse(sea_merge *out, const char *name, sea_err *err);
+SEA_API const char *sea_merge_name(sea_merge m);
+
+/* Layer selection: "all", "first:L", "last:L" or "list:i,j,..." (0-based) into mask[n_layer]. */
+SEA_API sea_status sea_layers_parse(unsigned char *mask, const char *spec, int n_layer, sea_err *err);
+
+typedef struct sea_edit_params {
+    sea_merge merge;    /* default SEA_MERGE_SEQ_NORM */
+    const char *layers; /* NULL: every layer the projection file has */
+} sea_edit_params;
+
+SEA_API sea_edit_params sea_edit_default_params(void);
+
+typedef struct sea_editor sea_editor;
+
+/* Prepare an edit of `model` with projections `p` (borrowed: keep p alive while the editor
+ * lives). Refused with a clear error when d or the layer count differ from the model's, or
+ * when a selected layer is absent from the file; a projection fitted at another site than
+ * the MLP output only warns (the paper and the released code apply it there regardless). */
+SEA_API sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *model,
+                                  const sea_edit_params *ep, sea_err *err);
+SEA_API void sea_editor_free(sea_editor *e);
+/* Add the edit to a context as a hook at the MLP sites (detach with sea_ctx_clear_hooks). */
+SEA_API sea_status sea_editor_attach(sea_editor *e, sea_ctx *c, sea_err *err);
+/* Lowest edited layer, and whether the edit of a position depends only on that position
+ * (every merge but seq-norm): what prefix caching may reuse (doc/EVAL.md). */
+SEA_API int sea_editor_first_layer(const sea_editor *e);
+SEA_API int sea_editor_is_causal(const sea_editor *e);
+SEA_API size_t sea_editor_n_layers(const sea_editor *e);
+
+/* Apply the edit of layer `layer` to z [T, d] in place (what the hook does). */
+SEA_API sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_threads,
+                                    sea_err *err);
+
+/* Running statistics: mean over edited tokens of ||z_edited - z|| / ||z||. */
+SEA_API double sea_editor_mean_change(const sea_editor *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SEA_EDIT_H */
