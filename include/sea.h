@@ -7,6 +7,7 @@
  *   tokenizer.h    tokenizer.json and chat templates
  *   linalg.h       QR and SVD in double
  *   spectral.h     activations, SEA fitting, projection files, feature functions
+ *   trace.h        demonstrations and tracing activations (SEA step 1)
  *   edit.h         applying projections in the forward pass (merges, layer selection)
  *   eval.h         perplexity, TruthfulQA, BBQ
  */
@@ -21,6 +22,7 @@
 #include "sea/linalg.h"
 #include "sea/spectral.h"
 #include "sea/edit.h"
+#include "sea/trace.h"
 #include "sea/eval.h"
 
 #endif /* SEA_H */

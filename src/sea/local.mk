@@ -11,3 +11,6 @@ noinst_HEADERS += src/cli/svg.h
 # editing in the forward pass (SEA-SPEC §4)
 libsea_la_SOURCES += src/sea/edit.c
 seainclude_HEADERS += include/sea/edit.h
+# tracing demonstrations (SEA-SPEC §2)
+libsea_la_SOURCES += src/sea/trace.c
+seainclude_HEADERS += include/sea/trace.h
