@@ -14,3 +14,6 @@ check_PROGRAMS += tests/check_st_index
 tests_check_st_index_SOURCES = tests/check_st_index.c
 tests_check_st_index_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_st_index_LDADD = $(TEST_LDADD)
+# sea info / sea forward on hostile model directories (a POSIX shell script; runs ./sea)
+TESTS += tests/cli_hostile.sh
+EXTRA_DIST += tests/cli_hostile.sh

@@ -2,12 +2,38 @@
  * value range-checked before anything is sized from it. */
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/internal.h"
 #include "sea/json.h"
 #include "sea/model.h"
 
 #define CFG_MAX_BYTES (16u << 20)
+
+/* A JSON string equal to `lit` over its whole length ("llama\u0000x" is not "llama"). */
+static int str_is(const sea_json *v, const char *lit)
+{
+    return v->type == SEA_JSON_STRING && v->v.str.len == strlen(lit) && memcmp(v->v.str.s, lit, v->v.str.len) == 0;
+}
+
+/* Failure messages quote strings from the file: keep the report on one line. */
+static sea_status one_line(sea_err *err, sea_status st)
+{
+    if (err && st != SEA_OK)
+        for (char *c = err->msg; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+    return st;
+}
+
+/* sea__read_file would block on a FIFO planted under a config file's name. */
+static sea_status read_regular(char **text, size_t *len, const char *path, sea_err *err)
+{
+    struct stat sb;
+    *text = NULL;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return sea__err(err, SEA_ERR_IO, "%s: not a regular file", path);
+    return sea__read_file(text, len, path, CFG_MAX_BYTES, err);
+}
 
 static sea_status get_int(int *out, const sea_json *root, const char *key, int required, int dflt,
                           long lo, long hi, const char *name, sea_err *err)
@@ -60,7 +86,9 @@ static sea_status get_ids(int *ids, int *n, int cap, const sea_json *root, const
             if (sea_json_as_i64(&x, &v->v.arr.items[i], key, err) != SEA_OK || x < 0 || x >= SEA_MAX_VOCAB)
                 return sea__err(err, SEA_ERR_FORMAT, "%s: '%s' must hold token ids in [0, %d)", name, key,
                                 SEA_MAX_VOCAB);
-            if (*n < cap) ids[(*n)++] = (int)x;
+            if (*n >= cap)
+                return sea__err(err, SEA_ERR_LIMIT, "%s: '%s' lists more than %d token ids", name, key, cap);
+            ids[(*n)++] = (int)x;
         }
         return SEA_OK;
     }
@@ -83,12 +111,18 @@ static sea_status parse_rope(sea_llama_config *c, const sea_json *rs, const char
     if (!rs || rs->type == SEA_JSON_NULL) return SEA_OK;
     if (rs->type != SEA_JSON_OBJECT)
         return sea__err(err, SEA_ERR_FORMAT, "%s: '%s' must be an object or null", name, where);
+    for (size_t i = 0; i < rs->v.obj.n; i++)
+        if (rs->v.obj.members[i].value.type == SEA_JSON_OBJECT) /* per-layer-type parameters */
+            return sea__err(err, SEA_ERR_UNSUPPORTED, "%s: '%s.%.40s': nested RoPE parameters are not supported",
+                            name, where, rs->v.obj.members[i].key);
     t = sea_json_get(rs, "rope_type");
     if (!t) t = sea_json_get(rs, "type");
     if (!t) {
         type = "default";
     } else if (t->type != SEA_JSON_STRING) {
         return sea__err(err, SEA_ERR_FORMAT, "%s: '%s.rope_type' must be a string", name, where);
+    } else if (strlen(t->v.str.s) != t->v.str.len) {
+        return sea__err(err, SEA_ERR_FORMAT, "%s: '%s.rope_type' contains a NUL character", name, where);
     } else {
         type = t->v.str.s;
     }
@@ -148,13 +182,13 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
         st = sea__err(err, SEA_ERR_FORMAT, "%s: 'model_type' must be a string (\"llama\" or \"mistral\")", name);
         goto done;
     }
-    if (strcmp(v->v.str.s, "llama") != 0 && strcmp(v->v.str.s, "mistral") != 0) {
+    if (!str_is(v, "llama") && !str_is(v, "mistral")) {
         st = sea__err(err, SEA_ERR_UNSUPPORTED, "%s: model_type '%.40s' is not supported (llama and mistral are)",
                       name, v->v.str.s);
         goto done;
     }
     v = sea_json_get(root, "hidden_act");
-    if (v && !(v->type == SEA_JSON_STRING && strcmp(v->v.str.s, "silu") == 0)) {
+    if (v && !str_is(v, "silu")) {
         st = sea__err(err, SEA_ERR_UNSUPPORTED, "%s: hidden_act must be \"silu\"", name);
         goto done;
     }
@@ -242,7 +276,7 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
     st = SEA_OK;
 done:
     sea_json_free(doc);
-    return st;
+    return one_line(err, st);
 }
 
 sea_status sea_config_load(sea_llama_config *cfg, const char *dir, sea_err *err)
@@ -251,7 +285,7 @@ sea_status sea_config_load(sea_llama_config *cfg, const char *dir, sea_err *err)
     size_t len;
     sea_status st;
     if (!path) return sea__err_nomem(err, "a path");
-    st = sea__read_file(&text, &len, path, CFG_MAX_BYTES, err);
+    st = read_regular(&text, &len, path, err);
     if (st == SEA_OK) st = sea_config_parse(cfg, text, len, path, err);
     sea__free(text);
     sea__free(path);
@@ -261,7 +295,7 @@ sea_status sea_config_load(sea_llama_config *cfg, const char *dir, sea_err *err)
     if (!path) return sea__err_nomem(err, "a path");
     if (sea__file_exists(path)) {
         sea_json_doc *doc = NULL;
-        if ((st = sea__read_file(&text, &len, path, CFG_MAX_BYTES, err)) == SEA_OK &&
+        if ((st = read_regular(&text, &len, path, err)) == SEA_OK &&
             (st = sea_json_parse(&doc, text, len, NULL, err)) == SEA_OK) {
             int ids[SEA_MAX_EOS], n = 0;
             if (sea_json_root(doc)->type != SEA_JSON_OBJECT)
@@ -278,14 +312,14 @@ sea_status sea_config_load(sea_llama_config *cfg, const char *dir, sea_err *err)
                 for (int j = 0; j < cfg->n_eos; j++) dup |= cfg->eos_ids[j] == ids[i];
                 if (!dup && cfg->n_eos < SEA_MAX_EOS) cfg->eos_ids[cfg->n_eos++] = ids[i];
             }
-        } else if (st != SEA_OK) {
+        } else if (text) { /* the JSON parser's message does not name the file */
             sea__err_prefix(err, "%s", path);
         }
         sea_json_free(doc);
         sea__free(text);
     }
     sea__free(path);
-    return st;
+    return one_line(err, st);
 }
 
 void sea_config_rope_inv_freq(const sea_llama_config *c, float *inv_freq)

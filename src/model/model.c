@@ -7,13 +7,26 @@
 
 #include "model/model_internal.h"
 
+/* The checkpoint file a missing tensor should have been in, for messages: model.safetensors,
+ * or the index of a sharded checkpoint (the same choice sea_st_dir_open makes). */
+static void checkpoint_name(char *buf, size_t cap, const char *dir)
+{
+    size_t n = strlen(dir);
+    const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+    snprintf(buf, cap, "%s%smodel.safetensors", dir, sep);
+    if (!sea__file_exists(buf)) snprintf(buf, cap, "%s%smodel.safetensors.index.json", dir, sep);
+}
+
 static sea_status need(const sea_st_tensor **out, sea_model *m, const char *name, int rank,
                        uint64_t d0, uint64_t d1, sea_err *err)
 {
     const sea_st_tensor *t = sea_st_dir_find(m->st, name);
     const char *cfgname = "config.json";
-    if (!t)
-        return sea__err(err, SEA_ERR_FORMAT, "%s: checkpoint has no tensor '%s'", m->dir, name);
+    if (!t) {
+        char file[4096];
+        checkpoint_name(file, sizeof file, m->dir);
+        return sea__err(err, SEA_ERR_FORMAT, "%s: checkpoint has no tensor '%s'", file, name);
+    }
     if (t->rank != rank || t->shape[0] != d0 || (rank == 2 && t->shape[1] != d1)) {
         char got[96];
         if (t->rank == 2)
@@ -132,7 +145,7 @@ sea_status sea_model_open(sea_model **out, const char *dir, sea_err *err)
     sea_model *m;
     sea_status st;
     const sea_llama_config *c;
-    char name[128];
+    char name[4096];
     size_t n_norm;
     uint64_t q_out, kv_out;
     *out = NULL;
@@ -165,7 +178,8 @@ sea_status sea_model_open(sea_model **out, const char *dir, sea_err *err)
         if (sea_st_dir_find(m->st, "lm_head.weight"))
             sea__warn("%s: tie_word_embeddings is true; lm_head.weight is ignored (as Hugging Face does)", dir);
     } else if (!sea_st_dir_find(m->st, "lm_head.weight")) {
-        st = sea__err(err, SEA_ERR_FORMAT, "%s: no tensor 'lm_head.weight' and tie_word_embeddings is false", dir);
+        checkpoint_name(name, sizeof name, dir);
+        st = sea__err(err, SEA_ERR_FORMAT, "%s: no tensor 'lm_head.weight' and tie_word_embeddings is false", name);
         goto fail;
     } else if ((st = mat(&m->lm_head, m, "lm_head.weight", (uint64_t)c->n_vocab, (uint64_t)c->d, err)) != SEA_OK) {
         goto fail;
