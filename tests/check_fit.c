@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "core/internal.h"
+#include "linalg/linalg_internal.h"
 
 typedef struct setting {
     const char *name;
@@ -318,6 +319,90 @@ START_TEST(test_threads_and_roundtrip)
 }
 END_TEST
 
+
+/* Synthetic activations with low-rank structure: H = Z B + noise, H± = Z B± + noise. */
+static sea_acts *synthetic(size_t N, size_t d, size_t r, double noise, uint64_t seed)
+{
+    sea_acts *a;
+    sea__rng g;
+    double *z = malloc(N * r * sizeof *z), *b = malloc(r * d * sizeof *b);
+    sea__rng_seed(&g, seed);
+    ck_assert_int_eq(sea_acts_new(&a, N, 1, d, NULL), SEA_OK);
+    for (size_t i = 0; i < N * r; i++) z[i] = sea__rng_normal(&g);
+    for (int w = 0; w < 3; w++) {
+        float *h = sea_acts_data(a, w);
+        for (size_t j = 0; j < r; j++)
+            for (size_t i = 0; i < d; i++) b[j * d + i] = pow(0.75, (double)j) * sea__rng_normal(&g);
+        for (size_t n = 0; n < N; n++)
+            for (size_t i = 0; i < d; i++) {
+                double v = 0;
+                for (size_t j = 0; j < r; j++) v += z[n * r + j] * b[j * d + i];
+                h[n * d + i] = (float)(v + noise * sea__rng_normal(&g));
+            }
+    }
+    free(z);
+    free(b);
+    return a;
+}
+
+/* The released code's route in double: Ω = Hᵀ H± / N formed (d x d), full Jacobi SVD, k by
+ * ratio; returns U [d, k] row-major float in *u. */
+static size_t direct_route(float **u, const sea_acts *a, int which, double K)
+{
+    size_t N = sea_acts_n(a), d = sea_acts_d(a), k = 0;
+    double *h0 = malloc(d * N * sizeof *h0), *hs = malloc(d * N * sizeof *hs), *om = malloc(d * d * sizeof *om);
+    double *s = malloc(d * sizeof *s), tot = 0, cum = 0;
+    for (size_t i = 0; i < d * N; i++) {
+        h0[i] = sea_acts_view(a, SEA_ACTS_BASE)[i];
+        hs[i] = sea_acts_view(a, which)[i];
+    }
+    /* column-major d x N views of the row-major [N, d] data; Ω = H0ᵀ Hs / N */
+    ck_assert_int_eq(sea_dgemm(0, 1, d, d, N, 1.0 / (double)N, h0, d, hs, d, 0.0, om, d, 2, NULL), SEA_OK);
+    ck_assert_int_eq(sea_svd_jacobi(om, d, d, d, s, NULL, 0, NULL, NULL, NULL), SEA_OK);
+    for (size_t j = 0; j < d; j++) tot += s[j] * s[j];
+    while (k < d) {
+        cum += s[k] * s[k];
+        k++;
+        if (cum / tot >= K) break;
+    }
+    *u = malloc(d * k * sizeof **u);
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < k; j++) (*u)[i * k + j] = (float)om[i + j * d];
+    free(h0);
+    free(hs);
+    free(om);
+    free(s);
+    return k;
+}
+
+START_TEST(test_synthetic_routes)
+{
+    /* N = 300, d = 400: big enough for the leading-part Jacobi and for auto to go randomized */
+    sea_acts *a = synthetic(300, 400, 14, 0.02, 9);
+    float *ref[2];
+    size_t kref[2];
+    static const sea_solver solvers[3] = {SEA_SOLVER_EXACT, SEA_SOLVER_RANDOMIZED, SEA_SOLVER_AUTO};
+    kref[0] = direct_route(&ref[0], a, SEA_ACTS_POSITIVE, 0.95);
+    kref[1] = direct_route(&ref[1], a, SEA_ACTS_NEGATIVE, 0.95);
+    for (int v = 0; v < 3; v++) {
+        sea_proj *p = fit(a, 0.95, SEA_FEATURE_NONE, solvers[v], 2);
+        for (int s = 0; s < 2; s++) {
+            size_t k;
+            const float *u = s ? sea_proj_u_neg(p, 0, &k) : sea_proj_u_pos(p, 0, &k);
+            double diff;
+            ck_assert_msg(k == kref[s], "solver %d side %d: k = %zu, direct route %zu", v, s, k, kref[s]);
+            diff = proj_diff(u, k, ref[s], kref[s], 0, 400);
+            ck_assert_msg(diff < (v == 0 ? 1e-6 : 1e-5), "solver %d side %d: max |dP| = %g", v, s, diff);
+        }
+        ck_assert_str_eq(sea_proj_layer_solver(p, 0), v == 0 ? "exact" : "randomized");
+        sea_proj_free(p);
+    }
+    free(ref[0]);
+    free(ref[1]);
+    sea_acts_free(a);
+}
+END_TEST
+
 START_TEST(test_features)
 {
     float x[5] = {-2.0f, -0.5f, 0.0f, 0.5f, 3.0f}, y[5];
@@ -365,6 +450,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_center_shift_invariance);
     tcase_add_test(tc, test_threads_and_roundtrip);
     tcase_add_test(tc, test_features);
+    tcase_add_test(tc, test_synthetic_routes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -272,6 +272,62 @@ START_TEST(test_svd_sweep_limit)
 }
 END_TEST
 
+
+START_TEST(test_svd_partial)
+{
+    /* energy mode: leading triplets certified and equal to the full SVD's */
+    size_t n = 300;
+    double *dg = dalloc(n), *a, *uf = dalloc(n * n), *up = dalloc(n * n), *sf = dalloc(n), *sp = dalloc(n), cum = 0, tot = 0;
+    sea_svd_params p = sea_svd_default_params();
+    sea_svd_info info;
+    size_t need = 0;
+    for (size_t j = 0; j < n; j++) dg[j] = j < 12 ? pow(0.6, (double)j) : 2e-3 * (1.0 - 0.5 * (double)j / (double)n);
+    a = with_spectrum(n, n, dg, 5);
+    memcpy(uf, a, n * n * sizeof *a);
+    ck_assert_int_eq(sea_svd_jacobi(uf, n, n, n, sf, NULL, 0, NULL, NULL, NULL), SEA_OK);
+    for (size_t j = 0; j < n; j++) tot += sf[j] * sf[j];
+    for (size_t j = 0; j < n && !need; j++) {
+        cum += sf[j] * sf[j];
+        if (cum >= 0.99 * tot) need = j + 1;
+    }
+    for (int variant = 0; variant < 2; variant++) {
+        memcpy(up, a, n * n * sizeof *a);
+        p.energy = 0.99;
+        p.min_lead = variant ? 20 : 0;
+        p.min_values = 64;
+        ck_assert_int_eq(sea_svd_jacobi(up, n, n, n, sp, NULL, 0, &p, &info, NULL), SEA_OK);
+        ck_assert_uint_ge(info.n_valid, variant ? 20 : need);
+        if (variant == 0) {
+            ck_assert_uint_lt(info.n_valid, n); /* it did stop early */
+            ck_assert_uint_eq(info.n_values, 64);
+            ck_assert_msg(info.tail_bound >= sf[info.n_valid] && info.tail_bound < sp[info.n_valid - 1],
+                          "tail bound %g not in [%g, %g)", info.tail_bound, sf[info.n_valid], sp[info.n_valid - 1]);
+        } else {
+            /* 20 wanted, 8 of them inside the flat tail: it falls back to full sweeps */
+            ck_assert_uint_eq(info.n_valid, n);
+            continue;
+        }
+        for (size_t j = 0; j < info.n_valid; j++) {
+            double c = fabs(sea__ddot(n, up + j * n, uf + j * n));
+            ck_assert_msg(fabs(sp[j] - sf[j]) <= 1e-13 * sf[0], "s[%zu] %.17g vs full %.17g", j, sp[j], sf[j]);
+            if (j < 12) ck_assert_msg(fabs(c - 1) < 1e-10, "u[%zu] differs from the full SVD's (|cos| = %.17g)", j, c);
+        }
+        for (size_t j = info.n_valid; j < 64; j++)
+            ck_assert_msg(sp[j] <= sf[j] * (1 + 1e-12) && sp[j] > sf[j] * (1 - 3e-2), "Ritz value %zu: %g vs %g", j, sp[j], sf[j]);
+        ck_assert(isnan(sp[64]));
+    }
+    /* V is refused in this mode */
+    p.min_lead = 0;
+    ck_assert_int_eq(sea_svd_jacobi(up, n, n, n, sp, uf, n, &p, NULL, NULL), SEA_ERR_ARG);
+    free(dg);
+    free(a);
+    free(uf);
+    free(up);
+    free(sf);
+    free(sp);
+}
+END_TEST
+
 /* ---- gemm ---- */
 static void naive(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *a,
                   size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc)
@@ -417,6 +473,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_svd_threads_and_simd_agree);
     tcase_add_test(tc, test_svd_bad_input);
     tcase_add_test(tc, test_svd_sweep_limit);
+    tcase_add_test(tc, test_svd_partial);
     tcase_add_test(tc, test_randomized_matches_exact);
     suite_add_tcase(s, tc);
     return s;

@@ -7,3 +7,9 @@ check_PROGRAMS += tests/check_fit
 tests_check_fit_SOURCES = tests/check_fit.c
 tests_check_fit_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_fit_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_proj
+tests_check_proj_SOURCES = tests/check_proj.c
+tests_check_proj_CPPFLAGS = $(TEST_CPPFLAGS) -DSEA_BIN='"$(abs_top_builddir)/sea$(EXEEXT)"'
+tests_check_proj_LDADD = $(TEST_LDADD)
+# the command tests run the built tool
+tests/check_proj.log: sea$(EXEEXT)

@@ -61,6 +61,17 @@ typedef struct sea_svd_params {
     int precondition;/* 1 (default): QR of A first when m > n, and for m == n an LQ step so the
                         Jacobi runs on a triangular factor with the same left singular vectors */
     int n_threads;   /* 0 = OpenMP default */
+    /* Leading part only (0 = full SVD, the default). With energy = K in (0, 1], only the pairs
+     * that involve one of the h largest columns are rotated (h grows by doubling as needed),
+     * until the leading columns reach K·‖A‖_F² of energy and are certified: a Cholesky
+     * factorisation proves every singular value of the rest is below a bound β, and the
+     * leading values above β are exact. SEA needs no more than that, and it is much cheaper
+     * when the spectrum decays. V is not available in this mode; the rotations stop at the
+     * certified part, the other columns of U are unspecified and s[j] NaN beyond n_values. */
+    double energy;
+    size_t min_lead;   /* leading triplets wanted at least (certified too) */
+    size_t min_values; /* leading singular values wanted at least: those beyond the certified
+                          triplets are Ritz values of the rest (randomized, 7 power iterations) */
 } sea_svd_params;
 
 typedef struct sea_svd_info {
@@ -69,6 +80,11 @@ typedef struct sea_svd_info {
     double off;          /* max |a_iᵀa_j|/(‖a_i‖‖a_j‖) seen in the last sweep */
     size_t rank;         /* number of singular values > 0 */
     double scale;        /* power of two A was scaled by to keep the sums in range */
+    size_t n_valid;      /* leading triplets that are exact: n for the full SVD; in the energy
+                            mode the certified count (s[j] is NaN and U's column j unspecified
+                            for j >= n_valid) */
+    size_t n_values;     /* s[0..n_values) is set: exact up to n_valid, Ritz values after */
+    double tail_bound;   /* energy mode: every singular value beyond n_valid is <= this */
 } sea_svd_info;
 
 SEA_API sea_svd_params sea_svd_default_params(void);

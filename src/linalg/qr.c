@@ -1,16 +1,18 @@
 /* src/linalg/qr.c: thin Householder QR (LAPACK dgeqrf/dorm2r layout) with a blocked trailing
  * update in the compact WY form, so almost all flops go through sea_dgemm.
  *
- * A panel of NB columns is factorised column by column (dlarfg + dlarf, level 2); its
- * reflectors H_i = I − tau_i v_i v_iᵀ are then gathered as H_j…H_{j+nb−1} = I − V T Vᵀ
- * (dlarft, T upper triangular nb x nb) and applied to the rest of the matrix with two gemms.
+ * Two levels of blocking: a panel of NB = 32 columns is factorised column by column (dlarfg
+ * + dlarf, level 2) and its reflectors H_i = I − tau_i v_i v_iᵀ gathered as I − V T Vᵀ (dlarft,
+ * T upper triangular) to update the rest of its block of NB2 = 128 columns; each block's 128
+ * reflectors then update the trailing matrix at once with two wide gemms.
  * The same block application gives Q·C and Qᵀ·C without forming Q. */
 #include <math.h>
 #include <string.h>
 
 #include "linalg/linalg_internal.h"
 
-#define NB 32
+#define NB 32   /* inner panel width (level-2 factorisation) */
+#define NB2 128 /* outer block width (trailing updates through gemm) */
 
 /* Generate a reflector for x[0..n): afterwards x[0] = beta, x[1..n) = v (v[0] = 1 implied)
  * and (I − tau v vᵀ) x_old = beta e_1. beta carries the opposite sign of x_old[0] so that
@@ -66,22 +68,26 @@ static void explicit_v(double *v, size_t rows, size_t nb, const double *a, size_
     }
 }
 
-/* T (nb x nb, upper, column-major ld nb) of I − V T Vᵀ = H_0 … H_{nb−1} (dlarft, forward). */
-static void form_t(double *t, const double *v, size_t rows, size_t nb, const double *tau)
+/* T (nb x nb, upper, column-major ld nb) of I − V T Vᵀ = H_0 … H_{nb−1} (dlarft, forward):
+ * T[0:i, i] = −tau_i · T[0:i, 0:i] · (V[:, 0:i]ᵀ v_i), with VᵀV from one gemm. g: nb x nb. */
+static sea_status form_t(double *t, const double *v, size_t rows, size_t nb, const double *tau, double *g,
+                         sea_err *err)
 {
+    sea_status st = sea_dgemm(1, 0, nb, nb, rows, 1.0, v, rows, v, rows, 0.0, g, nb, 1, err);
+    if (st) return st;
     memset(t, 0, nb * nb * sizeof *t);
     for (size_t i = 0; i < nb; i++) {
         double *ti = t + i * nb;
         ti[i] = tau[i];
         if (tau[i] == 0.0) continue;
-        /* ti[0..i) = −tau_i · T[0:i,0:i] · (V[:,0:i]ᵀ v_i) */
-        for (size_t k = 0; k < i; k++) ti[k] = -tau[i] * sea__ddot(rows, v + k * rows, v + i * rows);
+        for (size_t k = 0; k < i; k++) ti[k] = -tau[i] * g[k + i * nb];
         for (size_t r = 0; r < i; r++) {
-            double s = 0;
-            for (size_t k = r; k < i; k++) s += t[r + k * nb] * ti[k];
-            ti[r] = s;
+            double acc = 0;
+            for (size_t k = r; k < i; k++) acc += t[r + k * nb] * ti[k];
+            ti[r] = acc;
         }
     }
+    return SEA_OK;
 }
 
 /* C (rows x nc) <- (I − V T Vᵀ) C (trans 0) or (I − V Tᵀ Vᵀ) C (trans 1). w: nb x nc. */
@@ -95,7 +101,7 @@ static sea_status apply_block(int trans, double *c, size_t ldc, size_t rows, siz
     if (st) return st;
     /* w <- T w or Tᵀ w, column by column (T is small) */
     for (size_t j = 0; j < nc; j++) {
-        double *wj = w + j * nb, tmp[NB];
+        double *wj = w + j * nb, tmp[NB2];
         for (size_t i = 0; i < nb; i++) {
             double s = 0;
             if (!trans)
@@ -109,40 +115,60 @@ static sea_status apply_block(int trans, double *c, size_t ldc, size_t rows, siz
     return sea_dgemm(0, 0, rows, nc, nb, -1.0, v, rows, w, nb, 1.0, c, ldc, n_threads, err);
 }
 
+/* Factor the block of columns [j0, j0 + jb) of a (rows from j0 on) in panels of NB with the
+ * update restricted to the block; v, t, g, w: workspace. */
+static sea_status qr_block(double *a, size_t lda, size_t m, size_t j0, size_t jb, double *tau, double *v, double *t,
+                           double *g, double *w, sea_err *err)
+{
+    for (size_t j = j0; j < j0 + jb; j += NB) {
+        size_t pb = SEA_MIN((size_t)NB, j0 + jb - j), rows = m - j;
+        double *panel = a + j + j * lda;
+        sea_status st;
+        qr_panel(panel, lda, rows, pb, tau + j);
+        if (j + pb >= j0 + jb) break;
+        explicit_v(v, rows, pb, panel, lda);
+        st = form_t(t, v, rows, pb, tau + j, g, err);
+        if (!st) st = apply_block(1, panel + pb * lda, lda, rows, j0 + jb - j - pb, v, t, pb, w, 1, err);
+        if (st) return st;
+    }
+    return SEA_OK;
+}
+
 sea_status sea_qr(double *a, size_t lda, size_t m, size_t n, double *tau, int n_threads,
                   sea_err *err)
 {
     size_t q = SEA_MIN(m, n), vsz, wsz;
-    double *v = NULL, *t = NULL, *w = NULL;
+    double *v = NULL, *t = NULL, *w = NULL, *g = NULL;
     sea_status st = SEA_OK;
     if (q == 0) return SEA_OK;
     if (lda < m) return sea__err(err, SEA_ERR_ARG, "qr: lda %zu < m %zu", lda, m);
-    if (sea__mul_size(&vsz, m, NB) || sea__mul_size(&wsz, n, NB))
+    if (sea__mul_size(&vsz, m, NB2) || sea__mul_size(&wsz, n, NB2))
         return sea__err(err, SEA_ERR_LIMIT, "qr: %zu x %zu is too large", m, n);
-    if (q < n || q > NB) {
-        /* some columns lie right of a panel: the blocked update needs V, T and W */
-        v = sea__malloc_array(vsz, sizeof *v);
-        t = sea__malloc_array(NB * NB, sizeof *t);
-        w = sea__malloc_array(wsz, sizeof *w);
-        if (!v || !t || !w) {
-            st = sea__err_nomem(err, "qr workspace");
-            goto out;
-        }
+    v = sea__malloc_array(vsz, sizeof *v);
+    t = sea__malloc_array(NB2 * NB2, sizeof *t);
+    g = sea__malloc_array(NB2 * NB2, sizeof *g);
+    w = sea__malloc_array(wsz, sizeof *w);
+    if (!v || !t || !w || !g) {
+        st = sea__err_nomem(err, "qr workspace");
+        goto out;
     }
-    for (size_t j = 0; j < q; j += NB) {
-        size_t jb = SEA_MIN((size_t)NB, q - j), rows = m - j;
-        double *panel = a + j + j * lda;
-        qr_panel(panel, lda, rows, jb, tau + j);
+    /* blocks of NB2 columns: factored in NB panels, then one wide update of the rest */
+    for (size_t j = 0; j < q; j += NB2) {
+        size_t jb = SEA_MIN((size_t)NB2, q - j), rows = m - j;
+        double *blk = a + j + j * lda;
+        st = qr_block(a, lda, m, j, jb, tau, v, t, g, w, err);
+        if (st) goto out;
         if (j + jb < n) {
-            explicit_v(v, rows, jb, panel, lda);
-            form_t(t, v, rows, jb, tau + j);
-            st = apply_block(1, panel + jb * lda, lda, rows, n - j - jb, v, t, jb, w, n_threads, err);
+            explicit_v(v, rows, jb, blk, lda);
+            st = form_t(t, v, rows, jb, tau + j, g, err);
+            if (!st) st = apply_block(1, blk + jb * lda, lda, rows, n - j - jb, v, t, jb, w, n_threads, err);
             if (st) goto out;
         }
     }
 out:
     sea__free(v);
     sea__free(t);
+    sea__free(g);
     sea__free(w);
     return st;
 }
@@ -151,33 +177,35 @@ sea_status sea_qr_apply(int trans, double *c, size_t ldc, size_t m, size_t nc, c
                         size_t lda, size_t q, const double *tau, int n_threads, sea_err *err)
 {
     size_t nblk, vsz, wsz;
-    double *v, *t, *w;
+    double *v, *t, *w, *g;
     sea_status st = SEA_OK;
     if (q > m) return sea__err(err, SEA_ERR_ARG, "qr_apply: %zu reflectors for %zu rows", q, m);
     if (q == 0 || nc == 0) return SEA_OK;
     if (ldc < m || lda < m) return sea__err(err, SEA_ERR_ARG, "qr_apply: leading dimension too small");
-    if (sea__mul_size(&vsz, m, NB) || sea__mul_size(&wsz, nc, NB))
+    if (sea__mul_size(&vsz, m, NB2) || sea__mul_size(&wsz, nc, NB2))
         return sea__err(err, SEA_ERR_LIMIT, "qr_apply: %zu x %zu is too large", m, nc);
     v = sea__malloc_array(vsz, sizeof *v);
-    t = sea__malloc_array(NB * NB, sizeof *t);
+    t = sea__malloc_array(NB2 * NB2, sizeof *t);
+    g = sea__malloc_array(NB2 * NB2, sizeof *g);
     w = sea__malloc_array(wsz, sizeof *w);
-    if (!v || !t || !w) {
+    if (!v || !t || !w || !g) {
         st = sea__err_nomem(err, "qr_apply workspace");
         goto out;
     }
-    nblk = (q + NB - 1) / NB;
+    nblk = (q + NB2 - 1) / NB2;
     /* Q C = H_0 (H_1 (… C)): blocks last to first; Qᵀ C: first to last with Tᵀ */
     for (size_t bi = 0; bi < nblk; bi++) {
         size_t b = trans ? bi : nblk - 1 - bi;
-        size_t j = b * NB, jb = SEA_MIN((size_t)NB, q - j), rows = m - j;
+        size_t j = b * NB2, jb = SEA_MIN((size_t)NB2, q - j), rows = m - j;
         explicit_v(v, rows, jb, a + j + j * lda, lda);
-        form_t(t, v, rows, jb, tau + j);
-        st = apply_block(trans, c + j, ldc, rows, nc, v, t, jb, w, n_threads, err);
+        st = form_t(t, v, rows, jb, tau + j, g, err);
+        if (!st) st = apply_block(trans, c + j, ldc, rows, nc, v, t, jb, w, n_threads, err);
         if (st) goto out;
     }
 out:
     sea__free(v);
     sea__free(t);
+    sea__free(g);
     sea__free(w);
     return st;
 }

@@ -33,6 +33,9 @@ sea_svd_params sea_svd_default_params(void)
     p.max_sweeps = 60;
     p.precondition = 1;
     p.n_threads = 0;
+    p.energy = 0.0;
+    p.min_lead = 0;
+    p.min_values = 0;
     return p;
 }
 
@@ -42,6 +45,7 @@ typedef struct jac {
     double *d;     /* squared column norms [n] */
     size_t p, n;
     double tol;
+    size_t lead;   /* rotations of a pair (i, j), i < lead, are counted apart */
 } jac;
 
 /* Rotate columns i and j if they are not orthogonal enough. Returns 1 if rotated; *off keeps
@@ -74,22 +78,27 @@ static int rotate_pair(jac *J, size_t i, size_t j, double *off)
 
 /* One sweep over all pairs. Returns rotations done; *off_out gets the max relative
  * off-diagonal seen before rotating. */
-static uint64_t sweep(jac *J, size_t b, int nt, double *off_out)
+static uint64_t sweep(jac *J, size_t b, size_t head_blocks, int nt, double *off_out, uint64_t *rot_lead)
 {
     size_t n = J->n, nblk = (n + b - 1) / b, nrr = nblk + (nblk & 1);
-    uint64_t rot = 0;
+    uint64_t rot = 0, rl = 0;
     double off = 0;
     long lnblk = (long)nblk;
     int par = nt > 1 && nblk > 1;
-#pragma omp parallel num_threads(nt) if (par) reduction(+ : rot) reduction(max : off)
+#pragma omp parallel num_threads(nt) if (par) reduction(+ : rot, rl) reduction(max : off)
     {
         double myoff = 0;
-        uint64_t myrot = 0;
+        uint64_t myrot = 0, mylead = 0;
 #pragma omp for schedule(static)
         for (long bi = 0; bi < lnblk; bi++) {
+            if ((size_t)bi >= head_blocks) continue; /* tail-only pairs are not rotated */
             size_t lo = (size_t)bi * b, hi = SEA_MIN(n, lo + b);
             for (size_t i = lo; i < hi; i++)
-                for (size_t j = i + 1; j < hi; j++) myrot += (uint64_t)rotate_pair(J, i, j, &myoff);
+                for (size_t j = i + 1; j < hi; j++)
+                    if (rotate_pair(J, i, j, &myoff)) {
+                        myrot++;
+                        mylead += i < J->lead;
+                    }
         }
         /* round robin: player 0 stays, the others rotate; nrr players (a dummy if odd) */
         for (size_t r = 0; r + 1 < nrr; r++) {
@@ -99,7 +108,7 @@ static uint64_t sweep(jac *J, size_t b, int nt, double *off_out)
                 size_t pa, pb, lo_a, hi_a, lo_b, hi_b;
                 pa = q == 0 ? 0 : 1 + ((size_t)q - 1 + r) % (nrr - 1);
                 pb = 1 + ((nrr - 1 - (size_t)q) - 1 + r) % (nrr - 1);
-                if (pa >= nblk || pb >= nblk) continue;
+                if (pa >= nblk || pb >= nblk || (pa >= head_blocks && pb >= head_blocks)) continue;
                 if (pa > pb) {
                     size_t tmp = pa;
                     pa = pb;
@@ -108,13 +117,19 @@ static uint64_t sweep(jac *J, size_t b, int nt, double *off_out)
                 lo_a = pa * b, hi_a = SEA_MIN(n, lo_a + b);
                 lo_b = pb * b, hi_b = SEA_MIN(n, lo_b + b);
                 for (size_t i = lo_a; i < hi_a; i++)
-                    for (size_t j = lo_b; j < hi_b; j++) myrot += (uint64_t)rotate_pair(J, i, j, &myoff);
+                    for (size_t j = lo_b; j < hi_b; j++)
+                        if (rotate_pair(J, i, j, &myoff)) {
+                            myrot++;
+                            mylead += i < J->lead;
+                        }
             }
         }
         rot += myrot;
+        rl += mylead;
         if (myoff > off) off = myoff;
     }
     *off_out = off;
+    *rot_lead = rl;
     return rot;
 }
 
@@ -206,6 +221,83 @@ static sea_status presorted_qr(double *b, size_t rows, size_t cols, size_t *orde
     return sea_qr(b, rows, rows, cols, tau, nt, err);
 }
 
+/* Cholesky of the n x n symmetric matrix a (lower part used; column-major, ld n), blocked
+ * left-looking with the updates through gemm. Returns 0 when positive definite, -1 when a
+ * pivot is not positive (or not a number). */
+static int cholesky_lower(double *a, size_t n, int nt)
+{
+    const size_t nb = 64;
+    for (size_t j0 = 0; j0 < n; j0 += nb) {
+        size_t jb = SEA_MIN(nb, n - j0);
+        if (j0 > 0 && sea_dgemm(0, 1, n - j0, jb, j0, -1.0, a + j0, n, a + j0, n, 1.0, a + j0 + j0 * n, n, nt, NULL))
+            return -1;
+        for (size_t j = j0; j < j0 + jb; j++) {
+            double dj = a[j + j * n];
+            for (size_t k = j0; k < j; k++) dj -= a[j + k * n] * a[j + k * n];
+            if (!(dj > 0)) return -1;
+            dj = sqrt(dj);
+            a[j + j * n] = dj;
+            for (size_t i = j + 1; i < n; i++) {
+                double v = a[i + j * n];
+                for (size_t k = j0; k < j; k++) v -= a[i + k * n] * a[j + k * n];
+                a[i + j * n] = v / dj;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A certified upper bound on the largest singular value of the tail columns x[:, h..n) (p
+ * rows, ld p): T = X_tᵀX_t, an estimate λ of its largest eigenvalue by power iteration, then a
+ * proof that λ_max(T) < θ: the Cholesky factorisation of θI − T succeeds (θ raised until it
+ * does). Rounding in that factorisation is covered by a relative margin of 8·n·ulp. Returns
+ * -1 when out of memory. */
+static double tail_bound(const double *x, size_t p, size_t h, size_t n, int nt)
+{
+    size_t m = n - h;
+    double *t, *c, *v, *w, lam = 0, theta, trace = 0, bound;
+    if (m == 0) return 0;
+    t = sea__malloc_array(m * m, sizeof *t);
+    c = sea__malloc_array(m * m, sizeof *c);
+    v = sea__malloc_array(m, sizeof *v);
+    w = sea__malloc_array(m, sizeof *w);
+    if (!t || !c || !v || !w || sea_dgemm(1, 0, m, m, p, 1.0, x + h * p, p, x + h * p, p, 0.0, t, m, nt, NULL)) {
+        bound = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < m; i++) {
+        trace += t[i + i * m];
+        v[i] = 1.0 / sqrt((double)m) * (1.0 + 0.01 * (double)(i % 7));
+    }
+    bound = sqrt(trace); /* always valid: λ_max <= trace for a PSD matrix */
+    if (trace == 0) goto out;
+    for (int it = 0; it < 40; it++) {
+        double nw = 0;
+        for (size_t j = 0; j < m; j++) w[j] = 0;
+        for (size_t j = 0; j < m; j++)
+            for (size_t i = 0; i < m; i++) w[i] += t[i + j * m] * v[j];
+        lam = sea__ddot(m, v, w);
+        nw = sqrt(sea__ddot(m, w, w));
+        if (!(nw > 0)) break;
+        for (size_t i = 0; i < m; i++) v[i] = w[i] / nw;
+    }
+    theta = 1.1 * lam + 1e-300;
+    for (int tries = 0; tries < 12 && theta < trace; tries++, theta *= 1.6) {
+        for (size_t j = 0; j < m; j++)
+            for (size_t i = 0; i < m; i++) c[i + j * m] = (i == j ? theta : 0.0) - t[i + j * m];
+        if (cholesky_lower(c, m, nt) == 0) {
+            bound = fmin(bound, sqrt(theta * (1.0 + 8.0 * (double)m * ULP)));
+            break;
+        }
+    }
+out:
+    sea__free(t);
+    sea__free(c);
+    sea__free(v);
+    sea__free(w);
+    return bound;
+}
+
 sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, double *v,
                           size_t ldv, const sea_svd_params *params, sea_svd_info *info,
                           sea_err *err)
@@ -213,7 +305,8 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     sea_svd_params P = params ? *params : sea_svd_default_params();
     sea_svd_info inf;
     int nt = sea__threads(P.n_threads), e2 = 0, pre, use_qr;
-    size_t p, b, nn, pn, mn, rank = 0;
+    size_t p, b, nn, pn, mn, rank = 0, head, n_valid = 0, n_values = 0, buffer_mult = 1;
+    int full;
     double amax = 0, scale, *x = NULL, *tau1 = NULL, *tau2 = NULL, *q2 = NULL, *tmp = NULL;
     double *d = NULL, *qa = NULL;
     size_t *ord = NULL, *order1 = NULL, *order2 = NULL;
@@ -229,6 +322,8 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     if (n == 0) return SEA_OK;
     if (lda < m) return sea__err(err, SEA_ERR_ARG, "jacobi svd: lda %zu < m %zu", lda, m);
     if (v && ldv < n) return sea__err(err, SEA_ERR_ARG, "jacobi svd: ldv %zu < n %zu", ldv, n);
+    if (v && P.energy > 0) return sea__err(err, SEA_ERR_ARG, "jacobi svd: V is only computed by the full SVD (energy = 0)");
+    if (P.energy > 1) return sea__err(err, SEA_ERR_ARG, "jacobi svd: energy fraction %g > 1", P.energy);
     if (P.max_sweeps <= 0) P.max_sweeps = 60;
     if (!(P.tol > 0)) P.tol = sqrt((double)m) * ULP;
     if (!sea__all_finite(a, lda, m, n))
@@ -315,17 +410,94 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     b = 49152 / p;
     b = SEA_MAX((size_t)4, SEA_MIN((size_t)64, b));
 
+    /* Leading-part mode: the sweeps rotate only pairs that touch the `head` largest columns
+     * (the `need` wanted ones plus as many again, at least 32, so that what is left in the
+     * tail is well below them and their coupling to it dies fast); the wanted ones are done
+     * when a sweep rotates none of their pairs, and then certified against all the rest. */
+    full = !(P.energy > 0) || n <= 4 * b;
     for (;;) {
-        uint64_t rot;
-        double off;
+        uint64_t rot, rot_lead;
+        double off, etot = 0, cum = 0;
+        size_t hb, need = 0;
         for (size_t j = 0; j < n; j++) d[j] = sea__ddot(p, x + j * p, x + j * p);
         sort_columns(&J, keys, ord, tmp);
+        if (!full) {
+            for (size_t j = 0; j < n; j++) etot += d[j];
+            for (size_t j = 0; j < n && !need; j++) {
+                cum += d[j];
+                if (cum >= P.energy * etot) need = j + 1;
+            }
+            need = SEA_MAX(need, SEA_MIN(P.min_lead, n));
+            if (need == 0) need = 1;
+            head = SEA_MIN(n, need + SEA_MAX(need, (size_t)32) * buffer_mult);
+            /* a wanted column inside a cluster of the tail couples to it for many sweeps: after
+             * 15 sweeps of that, rotate everything (full sweeps converge quadratically) */
+            if (head + b >= n || inf.sweeps >= 15) full = 1;
+        }
+        J.lead = full ? n : need;
+        hb = full ? (n + b - 1) / b : (head + b - 1) / b;
         if (inf.sweeps >= P.max_sweeps) break;
-        rot = sweep(&J, b, nt, &off);
+        rot = sweep(&J, b, hb, nt, &off, &rot_lead);
         inf.sweeps++;
         inf.rotations += rot;
         inf.off = off;
-        if (rot == 0) break;
+        if (full) {
+            if (rot == 0) break;
+            continue;
+        }
+        if (rot_lead != 0) continue;
+        {
+            /* no pair of the `need` leading columns moved: they are orthogonal to every other
+             * column, so their norms are singular values; they are the leading ones if all the
+             * rest stays below them */
+            double bound = tail_bound(x, p, need, n, nt);
+            if (bound < 0) goto nomem;
+            if (sqrt(d[need - 1]) > bound) {
+                n_valid = need;
+                inf.tail_bound = bound / scale;
+                break;
+            }
+            buffer_mult *= 2; /* not separated yet: widen the head and go on */
+        }
+    }
+    if (full) n_valid = n;
+    n_values = n_valid;
+    if (!full && P.min_values > n_valid) {
+        /* values (no vectors) beyond the certified part, for statistics: Ritz values of the rest
+         * from the randomized range finder (7 power iterations), each <= the true one */
+        size_t want = SEA_MIN(P.min_values, n) - n_valid;
+        sea_linop_dense rest;
+        sea_rsvd_params rp = sea_rsvd_default_params();
+        double *ur = sea__malloc_array(p * want, sizeof *ur);
+        if (!ur) goto nomem;
+        rp.n_threads = nt;
+        rp.power_iters = 7;
+        sea_linop_dense_init(&rest, x + n_valid * p, p, p, n - n_valid, nt);
+        st = sea_svd_randomized(ur, p, s + n_valid, want, &rest.op, &rp, NULL, err);
+        sea__free(ur);
+        if (st) goto out;
+        for (size_t j = n_valid; j < n_valid + want; j++) s[j] /= scale;
+        n_values = n_valid + want;
+    }
+
+    if (full) n_valid = n;
+    n_values = n_valid;
+    if (!full && P.min_values > n_valid) {
+        /* values (no vectors) beyond the certified part, for statistics: Ritz values of the rest
+         * from the randomized range finder (7 power iterations), each <= the true one */
+        size_t want = SEA_MIN(P.min_values, n) - n_valid;
+        sea_linop_dense rest;
+        sea_rsvd_params rp = sea_rsvd_default_params();
+        double *ur = sea__malloc_array(p * want, sizeof *ur);
+        if (!ur) goto nomem;
+        rp.n_threads = nt;
+        rp.power_iters = 7;
+        sea_linop_dense_init(&rest, x + n_valid * p, p, p, n - n_valid, nt);
+        st = sea_svd_randomized(ur, p, s + n_valid, want, &rest.op, &rp, NULL, err);
+        sea__free(ur);
+        if (st) goto out;
+        for (size_t j = n_valid; j < n_valid + want; j++) s[j] /= scale;
+        n_values = n_valid + want;
     }
 
     /* singular values = column norms (recomputed with scaling); U = normalised columns */
@@ -339,6 +511,11 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     if (J.v) permute_cols(J.v, n, n, ord, tmp);
     for (size_t j = 0; j < n; j++) {
         double sj = keys[j].key;
+        if (j >= n_valid) {
+            /* partial mode: column j is not a singular vector; s[j] is a Ritz value or NaN */
+            if (j >= n_values) s[j] = NAN;
+            continue;
+        }
         s[j] = sj / scale;
         /* below ~sqrt(DBL_MIN) (after scaling to max |a| ~ 1) a column's squared norm
          * underflows and the rotations could not orthogonalise it: it is numerical zero */
@@ -350,7 +527,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
             s[j] = 0.0;
         }
     }
-    complete_basis(x, p, n, s, rank);
+    if (n_valid == n) complete_basis(x, p, n, s, rank);
 
     /* back to A's space */
     if (use_qr) {
@@ -382,6 +559,8 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     }
 done:
     inf.rank = rank;
+    inf.n_valid = amax == 0.0 ? n : n_valid;
+    inf.n_values = amax == 0.0 ? n : n_values;
     if (info) *info = inf;
     if (inf.sweeps >= P.max_sweeps && inf.rotations > 0 && inf.off > P.tol)
         st = sea__err(err, SEA_ERR_NO_CONVERGENCE,

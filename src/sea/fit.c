@@ -8,9 +8,12 @@
  * Randomized route: the range finder of sea_svd_randomized on the operator x -> Hᵀ(H± x)/N,
  * with the total energy from the Gram matrices (‖Ω‖_F² = ⟨H Hᵀ, H± H±ᵀ⟩ / N²), growing the
  * sketch until the captured energy reaches K. Every step in double; U stored as F32. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -56,6 +59,25 @@ const char *sea_solver_name(sea_solver s)
     return "?";
 }
 
+/* SEA_FIT_TRACE=1 in the environment prints the time of each phase to stderr (benchmarks). */
+static double trace_t0(void)
+{
+    struct timespec ts;
+    static int on = -1;
+    if (on < 0) on = getenv("SEA_FIT_TRACE") != NULL;
+    if (!on) return -1;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void trace(double *t, const char *what, size_t l)
+{
+    double now = trace_t0();
+    if (now < 0) return;
+    fprintf(stderr, "sea fit: layer %zu: %-28s %8.3f s\n", l, what, now - *t);
+    *t = now;
+}
+
 /* Result of one side (positive or negative) of one layer, in double. */
 typedef struct side {
     size_t k, ns, rank;
@@ -85,103 +107,108 @@ static size_t select_k(const double *s, size_t ns, double energy, double K, size
     return rank;
 }
 
-/* ---- the implicit cross-covariance operator Ω = A0 Asᵀ / N (A's are d x N) ---- */
-typedef struct cross_op {
-    sea_linop op;
-    const double *a0, *as;
-    size_t d, N;
-    double *tmp; /* N x l scratch */
-    size_t tmp_cols;
-    int nt;
-} cross_op;
+/* ---- randomized route ---- */
 
-static sea_status cross_apply(const sea_linop *op, int trans, const double *x, size_t ldx, size_t ncol,
-                              double *y, size_t ldy, sea_err *err)
+/* Full Gram matrix G = AᵀA (N x N, column-major) of a d x N matrix: the tiles on and above the
+ * diagonal through gemm, then mirrored (half the flops of one gemm). */
+static sea_status gram(double *g, const double *a, size_t d, size_t N, int nt, sea_err *err)
 {
-    cross_op *c = op->ctx;
-    const double *right = trans ? c->a0 : c->as, *left = trans ? c->as : c->a0;
-    sea_status st;
-    if (ncol > c->tmp_cols) return sea__err(err, SEA_ERR_INTERNAL, "cross operator: %zu columns > scratch %zu", ncol, c->tmp_cols);
-    /* y = left · (rightᵀ x) / N */
-    st = sea_dgemm(1, 0, c->N, ncol, c->d, 1.0, right, c->d, x, ldx, 0.0, c->tmp, c->N, c->nt, err);
-    if (st) return st;
-    return sea_dgemm(0, 0, c->d, ncol, c->N, 1.0 / (double)c->N, left, c->d, c->tmp, c->N, 0.0, y, ldy, c->nt, err);
+    const size_t T = 512;
+    for (size_t j0 = 0; j0 < N; j0 += T) {
+        size_t bj = SEA_MIN(T, N - j0);
+        /* rows 0 .. j0+bj of columns j0 .. j0+bj */
+        sea_status st = sea_dgemm(1, 0, j0 + bj, bj, d, 1.0, a, d, a + j0 * d, d, 0.0, g + j0 * N, N, nt, err);
+        if (st) return st;
+    }
+    for (size_t j = 0; j < N; j++)
+        for (size_t i = j + 1; i < N; i++) g[i + j * N] = g[j + i * N];
+    return SEA_OK;
 }
 
-/* ‖A0 A1ᵀ‖_F²/N² and ‖A0 A2ᵀ‖_F²/N² (those wanted), from Gram tiles: ⟨A0ᵀA0, AsᵀAs⟩. The
- * N x N Grams are never held: 256 x 256 tiles of the upper triangle, off-diagonal ones twice. */
-static sea_status gram_energies(double *e, const int *want, const double *a0, const double *a1, const double *a2,
-                                size_t d, size_t N, int nt, sea_err *err)
+/* y (rows x l) <- orthonormal basis of its columns (thin Householder Q). */
+static sea_status orth(double *y, size_t rows, size_t l, double *tmp, double *tau, sea_err *err)
 {
-    const size_t T = 256;
-    double *g0 = sea__malloc_array(T * T, sizeof *g0), *gs = sea__malloc_array(T * T, sizeof *gs);
-    const double *as[2] = {a1, a2};
+    sea_status st;
+    memcpy(tmp, y, rows * l * sizeof *y);
+    st = sea_qr(tmp, rows, rows, l, tau, 1, err);
+    if (st) return st;
+    return sea__qr_form_q(y, rows, rows, tmp, rows, l, tau, 1, err);
+}
+
+/* Leading l singular triplets of Ω = A0 Asᵀ / N by subspace iteration (Halko, Martinsson &
+ * Tropp 2011, Alg. 4.4 with q = 3), using Gs = AsᵀAs (N x N) so that ΩΩᵀ Y = A0 (Gs (A0ᵀ Y)) / N²
+ * costs 4dNl + 2N²l instead of 8dNl; re-orthonormalised after every product with ΩΩᵀ. Then
+ * Bᵀ = Ωᵀ Q = As (A0ᵀ Q) / N and its Jacobi SVD Bᵀ = W Σ Vᵀ give U = Q V. u: d x l, s: [l]. */
+static sea_status sketch_svd(double *u, double *s, size_t l, const double *a0, const double *as, const double *gs,
+                             size_t d, size_t N, uint64_t seed, sea_err *err)
+{
+    size_t sk = SEA_MIN(l + 10, SEA_MIN(d, N));
+    double *y = NULL, *z = NULL, *z2 = NULL, *tmp = NULL, *tau = NULL, *v = NULL, *sv = NULL, *bt = NULL;
+    sea_svd_params sp = sea_svd_default_params();
+    sea__rng rng;
     sea_status st = SEA_OK;
-    e[0] = e[1] = 0;
-    if (!g0 || !gs) {
-        st = sea__err_nomem(err, "energy tiles");
+    y = sea__malloc_array(d * sk, sizeof *y);
+    z = sea__malloc_array(N * sk, sizeof *z);
+    z2 = sea__malloc_array(N * sk, sizeof *z2);
+    tmp = sea__malloc_array(d * sk, sizeof *tmp);
+    bt = sea__malloc_array(d * sk, sizeof *bt);
+    tau = sea__malloc_array(sk, sizeof *tau);
+    v = sea__malloc_array(sk * sk, sizeof *v);
+    sv = sea__malloc_array(sk, sizeof *sv);
+    if (!y || !z || !z2 || !tmp || !bt || !tau || !v || !sv) {
+        st = sea__err_nomem(err, "randomized fit");
         goto out;
     }
-    for (size_t i0 = 0; i0 < N; i0 += T)
-        for (size_t j0 = i0; j0 < N; j0 += T) {
-            size_t bi = SEA_MIN(T, N - i0), bj = SEA_MIN(T, N - j0);
-            double w = i0 == j0 ? 1.0 : 2.0;
-            st = sea_dgemm(1, 0, bi, bj, d, 1.0, a0 + i0 * d, d, a0 + j0 * d, d, 0.0, g0, bi, nt, err);
-            if (st) goto out;
-            for (int s = 0; s < 2; s++) {
-                double acc = 0;
-                if (!want[s]) continue;
-                st = sea_dgemm(1, 0, bi, bj, d, 1.0, as[s] + i0 * d, d, as[s] + j0 * d, d, 0.0, gs, bi, nt, err);
-                if (st) goto out;
-                for (size_t t = 0; t < bi * bj; t++) acc += g0[t] * gs[t];
-                e[s] += w * acc;
-            }
-        }
-    e[0] /= (double)N * (double)N;
-    e[1] /= (double)N * (double)N;
+    /* test matrix As R (R Gaussian): a random combination inside Ω's row space, and Ω (As R)
+     * = A0 (Gs R) / N needs no product with As */
+    sea__rng_seed(&rng, seed);
+    for (size_t i = 0; i < N * sk; i++) z[i] = sea__rng_normal(&rng);
+    st = sea_dgemm(0, 0, N, sk, N, 1.0, gs, N, z, N, 0.0, z2, N, 1, err);
+    if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0, a0, d, z2, N, 0.0, y, d, 1, err);
+    if (!st) st = orth(y, d, sk, tmp, tau, err);
+    for (int it = 0; !st && it < 3; it++) {
+        st = sea_dgemm(1, 0, N, sk, d, 1.0, a0, d, y, d, 0.0, z, N, 1, err);
+        if (!st) st = sea_dgemm(0, 0, N, sk, N, 1.0, gs, N, z, N, 0.0, z2, N, 1, err);
+        if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0, a0, d, z2, N, 0.0, y, d, 1, err);
+        if (!st) st = orth(y, d, sk, tmp, tau, err);
+    }
+    if (!st) st = sea_dgemm(1, 0, N, sk, d, 1.0, a0, d, y, d, 0.0, z, N, 1, err);
+    if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0 / (double)N, as, d, z, N, 0.0, bt, d, 1, err);
+    if (st) goto out;
+    sp.n_threads = 1;
+    st = sea_svd_jacobi(bt, d, d, sk, sv, v, sk, &sp, NULL, err);
+    if (!st) st = sea_dgemm(0, 0, d, l, sk, 1.0, y, d, v, sk, 0.0, u, d, 1, err);
+    if (!st) memcpy(s, sv, l * sizeof *s);
 out:
-    sea__free(g0);
-    sea__free(gs);
+    sea__free(y);
+    sea__free(z);
+    sea__free(z2);
+    sea__free(tmp);
+    sea__free(bt);
+    sea__free(tau);
+    sea__free(v);
+    sea__free(sv);
     return st;
 }
 
-/* Randomized side. Returns SEA_OK with out->u set, or SEA_ERR_LIMIT (not an error to the caller
- * in auto mode) when K is not reached within `cap` directions. */
-static sea_status randomized_side(side *out, const double *a0, const double *as, size_t d, size_t N, double energy,
-                                  double K, long kfix, size_t cap, int nt, sea_err *err)
+/* Randomized side: sketches of l = 64, 128, ... directions until the captured energy reaches
+ * K·E with the selected k in the first half of the sketch (where the Ritz values are
+ * accurate). Returns SEA_ERR_LIMIT (not an error to the caller in auto mode) when that needs
+ * more than `cap` directions. Serial (the two sides run in parallel). */
+static sea_status randomized_side(side *out, const double *a0, const double *as, const double *gs, size_t d, size_t N,
+                                  double energy, double K, long kfix, size_t cap, sea_err *err)
 {
-    size_t q = SEA_MIN(d, N), l = kfix >= 0 ? (size_t)kfix : SEA_MIN(q, (size_t)64);
-    cross_op c;
-    sea_rsvd_params rp = sea_rsvd_default_params();
+    size_t q = SEA_MIN(d, N), l = SEA_MIN(q, SEA_MAX((size_t)64, kfix >= 0 ? 2 * (size_t)kfix : 0));
     sea_status st;
-    memset(&c, 0, sizeof c);
-    c.op.m = c.op.n = d;
-    c.op.apply = cross_apply;
-    c.op.ctx = &c;
-    c.a0 = a0;
-    c.as = as;
-    c.d = d;
-    c.N = N;
-    c.nt = nt;
-    rp.n_threads = nt;
-    if (l < SEA_MIN(q, (size_t)64)) l = SEA_MIN(q, (size_t)64); /* the file keeps >= min(N, 64) values */
     for (;;) {
-        size_t sk = SEA_MIN(l + 10, d); /* the sketch width sea_svd_randomized uses */
         int reached;
-        double *u, *s;
-        if (sea__mul_size(&c.tmp_cols, sk, 1) || !(c.tmp = sea__malloc_array(N * sk, sizeof *c.tmp)))
-            return sea__err_nomem(err, "randomized fit");
-        u = sea__malloc_array(d * l, sizeof *u);
-        s = sea__malloc_array(l, sizeof *s);
+        double *u = sea__malloc_array(d * l, sizeof *u), *s = sea__malloc_array(l, sizeof *s);
         if (!u || !s) {
             sea__free(u);
             sea__free(s);
-            sea__free(c.tmp);
             return sea__err_nomem(err, "randomized fit");
         }
-        st = sea_svd_randomized(u, d, s, l, &c.op, &rp, NULL, err);
-        sea__free(c.tmp);
-        c.tmp = NULL;
+        st = sketch_svd(u, s, l, a0, as, gs, d, N, 0x5ea5eedull + l, err);
         if (st) {
             sea__free(u);
             sea__free(s);
@@ -194,7 +221,8 @@ static sea_status randomized_side(side *out, const double *a0, const double *as,
             reached = 1;
         } else {
             out->k = select_k(s, l, energy, K, out->rank, &reached);
-            if (!reached && l >= q) reached = 1; /* all directions seen: k = rank, as exact */
+            if (reached && out->k > l / 2 && l < q) reached = 0; /* too close to the sketch's edge */
+            if (!reached && l >= q) reached = 1;                   /* all directions seen: k = rank */
         }
         if (reached) {
             out->u = u;
@@ -212,11 +240,11 @@ static sea_status randomized_side(side *out, const double *a0, const double *as,
 }
 
 /* Exact side, from the QR of A0 (a0qr, tau0) and of As (asqr): core SVD and back-transform. */
-static sea_status exact_side(side *out, const double *a0qr, const double *tau0, const double *asqr, size_t d,
-                             size_t N, double K, long kfix, int nt, sea_err *err)
+static sea_status exact_side(side *out, const double *a0qr, const double *tau0, const double *asqr,
+                             const double *taus, size_t d, size_t N, double K, long kfix, int nt, sea_err *err)
 {
     size_t q = SEA_MIN(d, N);
-    double *r0 = NULL, *rs = NULL, *c = NULL, *s = NULL, *u = NULL;
+    double *r0 = NULL, *rs = NULL, *c = NULL, *cc = NULL, *s = NULL, *u = NULL;
     sea_svd_params sp = sea_svd_default_params();
     sea_svd_info info;
     sea_status st = SEA_OK;
@@ -224,8 +252,10 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     r0 = sea__calloc(q * N, sizeof *r0);
     rs = sea__calloc(q * N, sizeof *rs);
     c = sea__malloc_array(q * q, sizeof *c);
+    cc = sea__malloc_array(q * q, sizeof *cc);
     s = sea__malloc_array(q, sizeof *s);
-    if (!r0 || !rs || !c || !s) {
+    (void)taus;
+    if (!r0 || !rs || !c || !cc || !s) {
         st = sea__err_nomem(err, "exact fit");
         goto out;
     }
@@ -244,13 +274,32 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     out->energy = sea_dnormf(c, q, q, q);
     out->energy *= out->energy;
     sp.n_threads = nt;
+    /* only the leading part is needed: the directions up to K of the energy (or the fixed k)
+     * and the first min(q, 64) values for the file, certified exact (see sea_svd_params) */
+    sp.energy = kfix >= 0 ? 1e-300 : K;
+    sp.min_lead = kfix >= 0 ? (size_t)kfix : 0;
+    sp.min_values = SEA_MIN(q, (size_t)64);
+    memcpy(cc, c, q * q * sizeof *c);
     st = sea_svd_jacobi(c, q, q, q, s, NULL, 0, &sp, &info, err);
     if (st) goto out;
-    out->rank = info.rank;
-    if (kfix >= 0)
+    if (kfix >= 0) {
         out->k = (size_t)kfix;
-    else
-        out->k = select_k(s, q, out->energy, K, info.rank, &reached);
+        reached = 1;
+    } else {
+        out->k = select_k(s, info.n_valid, out->energy, K, info.rank, &reached);
+    }
+    if (!reached || out->k > info.n_valid) {
+        /* the certified part ends just short of K by rounding of the two energy sums: do it all */
+        memcpy(c, cc, q * q * sizeof *c);
+        sp.energy = 0;
+        st = sea_svd_jacobi(c, q, q, q, s, NULL, 0, &sp, &info, err);
+        if (st) goto out;
+        out->k = kfix >= 0 ? (size_t)kfix : select_k(s, q, out->energy, K, info.rank, &reached);
+    }
+    out->rank = info.rank;
+    if (trace_t0() >= 0)
+        fprintf(stderr, "sea fit: core %zu x %zu: %d sweeps, %llu rotations, %zu certified, %zu values, k = %zu\n", q, q,
+                info.sweeps, (unsigned long long)info.rotations, info.n_valid, info.n_values, out->k);
     /* U = Q0 [Uc[:, :k]; 0] */
     u = sea__calloc(d * (out->k ? out->k : 1), sizeof *u);
     if (!u) {
@@ -264,12 +313,13 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     u = NULL;
     out->s = s;
     s = NULL;
-    out->ns = q;
+    out->ns = info.n_values;
     out->solver = "exact";
 out:
     sea__free(r0);
     sea__free(rs);
     sea__free(c);
+    sea__free(cc);
     sea__free(s);
     sea__free(u);
     return st;
@@ -282,18 +332,28 @@ static double signature(const sea_acts *acts, size_t l)
     size_t N = sea_acts_n(acts), L = sea_acts_n_layer(acts), d = sea_acts_d(acts);
     const float *pos = sea_acts_view(acts, SEA_ACTS_POSITIVE), *neg = sea_acts_view(acts, SEA_ACTS_NEGATIVE);
     double g11 = 0, g12 = 0, g22 = 0, mid, rad, l1, l2;
-    for (size_t i = 0; i < d; i++) {
-        double mp = 0, mn = 0;
-        for (size_t n = 0; n < N; n++) {
-            mp += pos[(n * L + l) * d + i];
-            mn += neg[(n * L + l) * d + i];
-        }
-        mp /= (double)N;
-        mn /= (double)N;
-        g11 += mp * mp;
-        g12 += mp * mn;
-        g22 += mn * mn;
+    double *mp = sea__calloc(d, sizeof *mp), *mn = sea__calloc(d, sizeof *mn);
+    if (!mp || !mn) {
+        sea__free(mp);
+        sea__free(mn);
+        return NAN;
     }
+    /* row by row (the activations are [N, n_layer, d]): contiguous reads */
+    for (size_t n = 0; n < N; n++) {
+        const float *rp = pos + (n * L + l) * d, *rn = neg + (n * L + l) * d;
+        for (size_t i = 0; i < d; i++) {
+            mp[i] += rp[i];
+            mn[i] += rn[i];
+        }
+    }
+    for (size_t i = 0; i < d; i++) {
+        double a = mp[i] / (double)N, b = mn[i] / (double)N;
+        g11 += a * a;
+        g12 += a * b;
+        g22 += b * b;
+    }
+    sea__free(mp);
+    sea__free(mn);
     mid = 0.5 * (g11 + g22);
     rad = hypot(0.5 * (g11 - g22), g12);
     l1 = mid + rad;
@@ -330,13 +390,14 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
                             sea_err *err)
 {
     size_t N = sea_acts_n(acts), nl = sea_acts_n_layer(acts), d = sea_acts_d(acts), q = SEA_MIN(N, d), dn;
-    double *a[3] = {NULL, NULL, NULL}, *tau0 = NULL, *taus = NULL, energy[2] = {0, 0};
+    double *a[3] = {NULL, NULL, NULL}, *grams[3] = {NULL, NULL, NULL}, *tau0 = NULL, *taus = NULL, energy[2] = {0, 0};
     static const int src[3] = {SEA_ACTS_BASE, SEA_ACTS_POSITIVE, SEA_ACTS_NEGATIVE};
     side sd[2];
     long kfix[2] = {p->k_pos, p->k_neg};
     double K[2] = {p->k_ratio_pos, p->k_ratio_neg};
-    int use_rand[2], done[2] = {0, 0}, want[2];
+    int use_rand[2], done[2] = {0, 0};
     sea_status st = SEA_OK;
+    double tt = trace_t0();
     memset(sd, 0, sizeof sd);
     if (sea__mul_size(&dn, d, N)) return sea__err(err, SEA_ERR_LIMIT, "layer too large");
     for (int k = 0; k < 3; k++) {
@@ -359,6 +420,7 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             }
     }
     L->signature = signature(acts, l);
+    trace(&tt, "gather, features, signature", l);
     for (int s = 0; s < 2; s++) {
         if (kfix[s] > (long)q) kfix[s] = (long)q;
         switch (p->solver) {
@@ -368,36 +430,87 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             /* auto: the randomized route pays when k is far below N; small cores are cheap */
             use_rand[s] = q >= 256 && (kfix[s] < 0 || (size_t)kfix[s] <= q / 8);
         }
-        want[s] = use_rand[s] && kfix[s] < 0;
     }
-    if (want[0] || want[1]) {
-        st = gram_energies(energy, want, a[0], a[1], a[2], d, N, nt, err);
-        if (st) goto out;
-    }
-    for (int s = 0; s < 2; s++) {
-        size_t cap = p->solver == SEA_SOLVER_RANDOMIZED ? q : SEA_MAX((size_t)64, q / 8);
-        if (!use_rand[s]) continue;
-        st = randomized_side(&sd[s], a[0], a[1 + s], d, N, energy[s], K[s], kfix[s], cap, nt, err);
-        if (st == SEA_OK)
-            done[s] = 1;
-        else if (st != SEA_ERR_LIMIT)
+    if (use_rand[0] || use_rand[1]) {
+        /* Gram matrices: the energies ‖Ω±‖_F² = ⟨G0, G±⟩ / N² and the sketch operator */
+        sea_status sst[2] = {SEA_OK, SEA_OK};
+        sea_err serr[2];
+        size_t nn;
+        int two;
+        if (sea__mul_size(&nn, N, N)) {
+            st = sea__err(err, SEA_ERR_LIMIT, "fit: N = %zu is too large for the randomized solver", N);
             goto out;
-        st = SEA_OK;
+        }
+        for (int g = 0; g < 3; g++)
+            if (g == 0 || use_rand[g - 1]) {
+                grams[g] = sea__malloc_array(nn, sizeof(double));
+                if (!grams[g]) {
+                    st = sea__err_nomem(err, "fit Gram matrices");
+                    goto out;
+                }
+                st = gram(grams[g], a[g], d, N, nt, err);
+                if (st) goto out;
+            }
+        for (int s = 0; s < 2; s++)
+            if (use_rand[s]) {
+                double acc = 0;
+                for (size_t i = 0; i < nn; i++) acc += grams[0][i] * grams[1 + s][i];
+                energy[s] = acc / ((double)N * (double)N);
+            }
+        trace(&tt, "Gram matrices and energies", l);
+        two = (use_rand[0] && use_rand[1] && nt >= 2) ? 2 : 1;
+#pragma omp parallel for num_threads(two) schedule(static, 1) if (two > 1)
+        for (int s = 0; s < 2; s++) {
+            size_t cap = p->solver == SEA_SOLVER_RANDOMIZED ? q : SEA_MAX((size_t)64, q / 8);
+            if (!use_rand[s]) continue;
+            sea_err_clear(&serr[s]);
+            sst[s] = randomized_side(&sd[s], a[0], a[1 + s], grams[1 + s], d, N, energy[s], K[s], kfix[s], cap, &serr[s]);
+            if (sst[s] == SEA_OK) done[s] = 1;
+        }
+        for (int s = 0; s < 2; s++)
+            if (sst[s] && sst[s] != SEA_ERR_LIMIT) {
+                st = sst[s];
+                if (err) *err = serr[s];
+                goto out;
+            }
+        trace(&tt, "randomized range finders", l);
+        for (int g = 0; g < 3; g++) {
+            sea__free(grams[g]);
+            grams[g] = NULL;
+        }
     }
     if (!done[0] || !done[1]) {
-        tau0 = sea__malloc_array(q, sizeof *tau0);
-        taus = sea__malloc_array(q, sizeof *taus);
+        sea_status sst[2] = {SEA_OK, SEA_OK};
+        sea_err serr[2];
+        tau0 = sea__malloc_array(2 * q, sizeof *tau0);
+        taus = sea__malloc_array(2 * q, sizeof *taus);
         if (!tau0 || !taus) {
             st = sea__err_nomem(err, "fit");
             goto out;
         }
         st = sea_qr(a[0], d, d, N, tau0, nt, err);
-        for (int s = 0; !st && s < 2; s++) {
-            if (done[s]) continue;
-            st = sea_qr(a[1 + s], d, d, N, taus, nt, err);
-            if (!st) st = exact_side(&sd[s], a[0], tau0, a[1 + s], d, N, K[s], kfix[s], nt, err);
-        }
+        for (int s = 0; !st && s < 2; s++)
+            if (!done[s]) st = sea_qr(a[1 + s], d, d, N, taus + (size_t)s * q, nt, err);
         if (st) goto out;
+        trace(&tt, "Householder QR of H, H+, H-", l);
+        /* the two cores are independent: one thread each (the Jacobi sweeps are serial code
+         * with no barriers, which also keeps a busy machine from stalling them) */
+        {
+            int two = (!done[0] && !done[1] && nt >= 2) ? 2 : 1, inner = two == 2 ? nt / 2 : nt;
+#pragma omp parallel for num_threads(two) schedule(static, 1) if (two > 1)
+            for (int s = 0; s < 2; s++) {
+                if (done[s]) continue;
+                sea_err_clear(&serr[s]);
+                sst[s] = exact_side(&sd[s], a[0], tau0, a[1 + s], taus + (size_t)s * q, d, N, K[s], kfix[s], inner, &serr[s]);
+            }
+        }
+        trace(&tt, "cores, Jacobi SVDs, U = Q0 Uc", l);
+        for (int s = 0; s < 2; s++)
+            if (sst[s]) {
+                st = sst[s];
+                if (err) *err = serr[s];
+                goto out;
+            }
     }
     for (int s = 0; s < 2; s++) {
         st = store_side(L, s, &sd[s], d, err);
@@ -406,7 +519,10 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
     snprintf(L->solver, sizeof L->solver, "%s", strcmp(sd[0].solver, sd[1].solver) == 0 ? sd[0].solver : "mixed");
     L->present = 1;
 out:
-    for (int k = 0; k < 3; k++) sea__free(a[k]);
+    for (int k = 0; k < 3; k++) {
+        sea__free(a[k]);
+        sea__free(grams[k]);
+    }
     for (int s = 0; s < 2; s++) {
         sea__free(sd[s].u);
         sea__free(sd[s].s);
