@@ -77,7 +77,8 @@ typedef struct sea_ctx_params {
 } sea_ctx_params;
 
 SEA_API sea_ctx_params sea_ctx_default_params(void);
-/* Bytes a context with these parameters allocates (KV cache, scratch, logits of one call). */
+/* Bytes a context with these parameters allocates (KV cache, scratch, one row of logits;
+ * calls asking for every row's logits add T x n_vocab floats). */
 SEA_API uint64_t sea_ctx_bytes(const sea_model *m, const sea_ctx_params *p);
 SEA_API sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *p,
                                sea_err *err);

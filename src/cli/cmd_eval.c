@@ -1,10 +1,231 @@
-/* src/cli/cmd_eval.c: placeholder until this command's issue lands (replaced wholesale). */
-#include "cli/cli.h"
+/* src/cli/cmd_eval.c: `sea eval truthfulqa` and `sea eval bbq`, with or without an edit:
+ * a readable table by default, one JSON object with --json. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int cmd_eval(int argc, char **argv);
-int cmd_eval(int argc, char **argv)
+#include "cli/cli.h"
+#include "cli/edit_opts.h"
+#include "core/internal.h"
+#include "sea.h"
+
+static void on_progress(void *user, size_t done, size_t total)
 {
-    (void)argc;
-    return cli_fail(argv[0], "not available in this build yet");
+    cli_progress("eval", done, total, cli_now() - *(double *)user);
 }
 
+static void json_str(sea_buf *b, const char *s)
+{
+    sea__buf_json_string(b, s, strlen(s));
+}
+
+static void print_tqa(const sea_tqa_result *r, int json, int details, const char *edit)
+{
+    if (json) {
+        sea_buf b;
+        sea__buf_init(&b);
+        sea__buf_puts(&b, "{\"task\":\"truthfulqa\",\"mc1\":");
+        sea__buf_json_double(&b, r->mc1);
+        sea__buf_puts(&b, ",\"mc2\":");
+        sea__buf_json_double(&b, r->mc2);
+        sea__buf_puts(&b, ",\"mc3\":");
+        sea__buf_json_double(&b, r->mc3);
+        sea__buf_printf(&b, ",\"n\":%zu,\"edit\":", r->n);
+        if (edit) json_str(&b, edit);
+        else sea__buf_puts(&b, "null");
+        sea__buf_puts(&b, ",\"categories\":{");
+        for (size_t c = 0; c < r->n_categories; c++) {
+            if (c) sea__buf_putc(&b, ',');
+            json_str(&b, r->category[c]);
+            sea__buf_printf(&b, ":{\"n\":%zu,\"mc1\":", r->cat_n[c]);
+            sea__buf_json_double(&b, r->cat_mc1[c]);
+            sea__buf_puts(&b, ",\"mc2\":");
+            sea__buf_json_double(&b, r->cat_mc2[c]);
+            sea__buf_puts(&b, ",\"mc3\":");
+            sea__buf_json_double(&b, r->cat_mc3[c]);
+            sea__buf_putc(&b, '}');
+        }
+        sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+                        (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
+        if (details) {
+            sea__buf_puts(&b, ",\"questions\":[");
+            for (size_t k = 0; k < r->n; k++)
+                sea__buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g}", k ? "," : "", r->index[k],
+                                r->q_mc1[k], r->q_mc2[k], r->q_mc3[k]);
+            sea__buf_putc(&b, ']');
+        }
+        sea__buf_puts(&b, "}\n");
+        fputs(sea__buf_cstr(&b), stdout);
+        sea__buf_free(&b);
+        return;
+    }
+    printf("TruthfulQA multiple choice, %zu questions%s%s\n\n", r->n, edit ? ", edited with " : ", unedited",
+           edit ? edit : "");
+    printf("  %-28s %5s %8s %8s %8s\n", "category", "n", "MC1", "MC2", "MC3");
+    for (size_t c = 0; c < r->n_categories; c++)
+        printf("  %-28.28s %5zu %8.4f %8.4f %8.4f\n", r->category[c], r->cat_n[c], r->cat_mc1[c], r->cat_mc2[c],
+               r->cat_mc3[c]);
+    printf("  %-28s %5zu %8.4f %8.4f %8.4f\n\n", "all", r->n, r->mc1, r->mc2, r->mc3);
+    printf("tokens through the model: %llu (%.1f%% of the %llu a from-scratch scorer runs), %.1f s\n",
+           (unsigned long long)r->cost.tokens_computed,
+           r->cost.tokens_naive ? 100.0 * (double)r->cost.tokens_computed / (double)r->cost.tokens_naive : 0.0,
+           (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
+}
+
+static void bbq_stats_json(sea_buf *b, const sea_bbq_stats *s)
+{
+    sea__buf_printf(b, "{\"n\":%zu,\"accuracy\":", s->n);
+    sea__buf_json_double(b, s->accuracy);
+    sea__buf_puts(b, ",\"unknown_rate\":");
+    sea__buf_json_double(b, s->unknown_rate);
+    sea__buf_puts(b, ",\"bias_score\":");
+    sea__buf_json_double(b, s->bias_score);
+    sea__buf_puts(b, ",\"stereotype_rate\":");
+    sea__buf_json_double(b, s->stereotype_rate);
+    sea__buf_putc(b, '}');
+}
+
+static void print_bbq(const sea_bbq_result *r, int json, int details, const char *edit)
+{
+    if (json) {
+        sea_buf b;
+        sea__buf_init(&b);
+        sea__buf_puts(&b, "{\"task\":\"bbq\",");
+        sea__buf_puts(&b, "\"edit\":");
+        if (edit) json_str(&b, edit);
+        else sea__buf_puts(&b, "null");
+        sea__buf_puts(&b, ",\"all\":");
+        bbq_stats_json(&b, &r->all);
+        sea__buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"categories\":{", r->all.accuracy, r->all.n);
+        for (size_t c = 0; c < r->n_categories; c++) {
+            if (c) sea__buf_putc(&b, ',');
+            json_str(&b, r->category[c]);
+            sea__buf_putc(&b, ':');
+            bbq_stats_json(&b, &r->by_category[c]);
+        }
+        sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+                        (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
+        if (details) {
+            sea__buf_puts(&b, ",\"items\":[");
+            for (size_t k = 0; k < r->all.n; k++)
+                sea__buf_printf(&b, "%s{\"index\":%zu,\"pred\":%d,\"scores\":[%.9g,%.9g,%.9g]}", k ? "," : "", r->index[k],
+                                r->pred[k], r->scores[3 * k], r->scores[3 * k + 1], r->scores[3 * k + 2]);
+            sea__buf_putc(&b, ']');
+        }
+        sea__buf_puts(&b, "}\n");
+        fputs(sea__buf_cstr(&b), stdout);
+        sea__buf_free(&b);
+        return;
+    }
+    printf("BBQ (disambiguated), %zu items%s%s\n\n", r->all.n, edit ? ", edited with " : ", unedited", edit ? edit : "");
+    printf("  %-22s %5s %9s %9s %9s %9s\n", "category", "n", "accuracy", "unknown", "bias", "stereo");
+    for (size_t c = 0; c < r->n_categories; c++) {
+        const sea_bbq_stats *s = &r->by_category[c];
+        printf("  %-22.22s %5zu %9.4f %9.4f %9.4f %9.4f\n", r->category[c], s->n, s->accuracy, s->unknown_rate,
+               s->bias_score, s->stereotype_rate);
+    }
+    printf("  %-22s %5zu %9.4f %9.4f %9.4f %9.4f\n\n", "all", r->all.n, r->all.accuracy, r->all.unknown_rate,
+           r->all.bias_score, r->all.stereotype_rate);
+    printf("accuracy: gold answer strictly most likely; unknown: top choice is the unknown option;\n"
+           "bias: 2 x biased / non-unknown - 1 (BBQ s_DIS); stereo: stereotypical choices where the gold\n"
+           "answer is anti-stereotypical. %.1f s\n", r->cost.seconds);
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    const char *dir = NULL, *data = NULL, *tmpl = "none", *system = NULL;
+    long limit = 0, folds = 0, fold = -1, threads = 0;
+    int json = 0, quiet = 0, details = 0, is_tqa;
+    cli_edit_opts eo;
+    cli_opt opts[CLI_EDIT_N_OPTS + 11] = {
+        {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
+        {"data", 0, CLI_STR, &data, "FILE", "TruthfulQA.csv, or BBQ JSON Lines (e.g. All-validation-disambig.jsonl)", 0, -1, NULL},
+        {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
+        {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template", 0, -1, NULL},
+        {"limit", 0, CLI_INT, &limit, "N", "only the first N items (of the fold)", 1, 100000000, NULL},
+        {"folds", 0, CLI_INT, &folds, "K", "split the items into K contiguous folds ...", 2, 1000, NULL},
+        {"fold", 0, CLI_INT, &fold, "I", "... and evaluate fold I (0-based)", 0, 999, NULL},
+        {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
+        {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
+        {"details", 0, CLI_FLAG, &details, NULL, "with --json: per-question scores (for paired tests)", 0, -1, NULL},
+        {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
+    };
+    char *pos[2];
+    int n_pos, rc;
+    sea_err err;
+    sea_model *m = NULL;
+    sea_tokenizer *tok = NULL;
+    cli_edit *edit = NULL;
+    sea_eval_params ep = sea_eval_default_params();
+    sea_proj *proj = NULL;
+    double t0;
+    cli_edit_opts_init(&eo, opts + 11);
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq --data FILE [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
+                   "truthfulqa: MC1/MC2/MC3 with the 6-shot QA primer, answers scored by summed\n"
+                   "log-probability (SEA-SPEC §5.1). bbq: accuracy, unknown rate, bias score and\n"
+                   "stereotype rate on disambiguated BBQ, answers scored by mean log-probability\n"
+                   "(SEA-SPEC §5.2). Shared prefixes run once through the KV cache.",
+                   pos, 2, &n_pos);
+    if (rc >= 0) return rc;
+    if (n_pos != 1 || (strcmp(pos[0], "truthfulqa") != 0 && strcmp(pos[0], "bbq") != 0))
+        return cli_usage_error(argv[0], "name the task: truthfulqa or bbq");
+    is_tqa = strcmp(pos[0], "truthfulqa") == 0;
+    if (!data) return cli_usage_error(argv[0], "--data FILE is required");
+    if ((folds > 0) != (fold >= 0)) return cli_usage_error(argv[0], "--folds and --fold go together");
+    if (folds > 0 && fold >= folds) return cli_usage_error(argv[0], "--fold must be below --folds");
+    sea_err_clear(&err);
+    if (sea_template_parse(&ep.tmpl, tmpl, &err) != SEA_OK) return cli_usage_error(argv[0], "--template: %s", err.msg);
+    ep.system = system;
+    ep.limit = (size_t)limit;
+    ep.folds = (int)folds;
+    ep.fold = (int)fold;
+    ep.n_threads = (int)threads;
+    ep.progress = quiet ? NULL : on_progress;
+    ep.progress_user = &t0;
+    dir = cli_model_dir(dir);
+    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) goto fail;
+    if (cli_edit_open(&edit, &eo, m, &err) != SEA_OK) goto fail;
+    if (edit) {
+        if (eo.merge && sea_merge_parse(&ep.edit.merge, eo.merge, &err) != SEA_OK) goto fail;
+        ep.edit.layers = eo.layers;
+        if (sea_proj_open(&proj, eo.proj, &err) != SEA_OK) goto fail;
+        ep.proj = proj;
+    }
+    t0 = cli_now();
+    if (is_tqa) {
+        sea_tqa *d = NULL;
+        sea_tqa_result r;
+        if (sea_tqa_load(&d, data, &err) != SEA_OK) goto fail;
+        if (sea_eval_truthfulqa(&r, m, tok, d, &ep, &err) != SEA_OK) {
+            sea__err_prefix(&err, "%s", data);
+            sea_tqa_free(d);
+            goto fail;
+        }
+        print_tqa(&r, json, details, eo.proj);
+        sea_tqa_result_free(&r);
+        sea_tqa_free(d);
+    } else {
+        sea_bbq *d = NULL;
+        sea_bbq_result r;
+        if (sea_bbq_load(&d, data, &err) != SEA_OK) goto fail;
+        if (sea_eval_bbq(&r, m, tok, d, &ep, &err) != SEA_OK) {
+            sea__err_prefix(&err, "%s", data);
+            sea_bbq_free(d);
+            goto fail;
+        }
+        print_bbq(&r, json, details, eo.proj);
+        sea_bbq_result_free(&r);
+        sea_bbq_free(d);
+    }
+    rc = CLI_EXIT_OK;
+    goto out;
+fail:
+    rc = cli_fail_err(argv[0], &err);
+out:
+    sea_proj_free(proj);
+    cli_edit_free(edit);
+    sea_tokenizer_close(tok);
+    sea_model_close(m);
+    return rc;
+}

@@ -30,9 +30,10 @@ uint64_t sea_ctx_bytes(const sea_model *m, const sea_ctx_params *pp)
     uint64_t kvdim = (uint64_t)c->n_kv_head * (uint64_t)c->head_dim, qdim = (uint64_t)c->n_head * (uint64_t)c->head_dim;
     uint64_t per_row;
     resolve_params(&p, c);
-    per_row = 2 * (uint64_t)c->d + 2 * qdim + 2 * (uint64_t)c->d_ff + (uint64_t)c->n_vocab;
+    per_row = 2 * (uint64_t)c->d + 2 * qdim + 2 * (uint64_t)c->d_ff;
+    /* logits are grown on demand: count the one row every generation step needs */
     return 4 * (2 * (uint64_t)c->n_layer * (uint64_t)p.n_ctx * kvdim + (uint64_t)p.n_batch * per_row +
-                (uint64_t)p.n_ctx * (uint64_t)c->head_dim);
+                (uint64_t)p.n_ctx * (uint64_t)c->head_dim + (uint64_t)c->n_vocab);
 }
 
 void sea_ctx_free(sea_ctx *c)

@@ -183,12 +183,18 @@ static sea_status finish(sea_ctx *c, const float *x, int T, int pos0, sea_logits
     if ((st = run_hooks(c, SEA_SITE_FINAL_NORM, cfg->n_layer, c->xb, T, pos0)) != SEA_OK)
         return sea__err(err, st, "a hook stopped the forward pass at the final norm");
     if (mode == SEA_LOGITS_NONE) return SEA_OK;
-    if (!c->logits) {
-        int rows = c->n_batch;
-        size_t n;
-        if (sea__mul_size(&n, (size_t)rows, (size_t)cfg->n_vocab) || sea__mul_size(&n, n, sizeof(float)) ||
-            !(c->logits = sea__malloc(n)))
-            return sea__err(err, SEA_ERR_NOMEM, "out of memory for logits of %d tokens x %d", rows, cfg->n_vocab);
+    {
+        /* grown on demand: calls that want every row's logits are rare and short */
+        int rows = mode == SEA_LOGITS_LAST ? 1 : T;
+        if (rows > c->logits_rows) {
+            size_t n;
+            float *nl;
+            if (sea__mul_size(&n, (size_t)rows, (size_t)cfg->n_vocab) || sea__mul_size(&n, n, sizeof(float)) ||
+                !(nl = sea__realloc(c->logits, n)))
+                return sea__err(err, SEA_ERR_NOMEM, "out of memory for logits of %d tokens x %d", rows, cfg->n_vocab);
+            c->logits = nl;
+            c->logits_rows = rows;
+        }
     }
     if (mode == SEA_LOGITS_LAST)
         sea__matmul(c->logits, c->xb + (size_t)(T - 1) * d, 1, &c->m->lm_head, c->n_threads);

@@ -55,7 +55,8 @@ struct sea_ctx {
     float *h1;    /* [n_batch, d_ff] gate */
     float *h2;    /* [n_batch, d_ff] up */
     float *scores;/* [n_threads, n_ctx] attention probabilities */
-    float *logits;/* [n_batch, n_vocab] */
+    float *logits;/* [logits_rows, n_vocab], grown on demand */
+    int logits_rows;
     float *cos_t, *sin_t; /* [n_ctx, head_dim / 2] RoPE tables */
     /* recompute support: residual stream at the input of keep_layer for every position */
     int keep_layer;        /* -1 if none */
