@@ -134,6 +134,24 @@ void sea__drot(size_t n, double *x, double *y, double c, double s)
     }
 }
 
+void sea__daxpy_scalar(size_t n, double alpha, const double *x, double *y)
+{
+    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+void sea__daxpy(size_t n, double alpha, const double *x, double *y)
+{
+    switch (sea__simd_level()) {
+#if SEA_HAVE_AVX512
+    case SEA_SIMD_AVX512: sea__daxpy_avx512(n, alpha, x, y); return;
+#endif
+#if SEA_HAVE_AVX2
+    case SEA_SIMD_AVX2: sea__daxpy_avx2(n, alpha, x, y); return;
+#endif
+    default: sea__daxpy_scalar(n, alpha, x, y); return;
+    }
+}
+
 /* ---- packing ---- */
 /* op(A)[i0 + i, p0 + p] for i < mc, p < kc into micro-panels of mr rows (zero padded). */
 static void pack_a(double *dst, const double *a, size_t lda, int trans, size_t i0, size_t p0,
@@ -265,7 +283,9 @@ sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans
     }
     {
         long ns = (long)n_slabs;
+#ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static, 1) if (ns > 1)
+#endif
         for (long t = 0; t < ns; t++) {
             size_t lo = (size_t)t * slab;
             double *mya = pa + abuf * (size_t)t, *myb = pb + nbuf * (size_t)t;

@@ -82,3 +82,12 @@ void sea__drot_avx2(size_t n, double *x, double *y, double c, double s)
         y[i] = s * xi + c * yi;
     }
 }
+
+void sea__daxpy_avx2(size_t n, double alpha, const double *x, double *y)
+{
+    __m256d va = _mm256_set1_pd(alpha);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        _mm256_storeu_pd(y + i, _mm256_fmadd_pd(va, _mm256_loadu_pd(x + i), _mm256_loadu_pd(y + i)));
+    for (; i < n; i++) y[i] += alpha * x[i];
+}

@@ -98,3 +98,12 @@ void sea__drot_avx512(size_t n, double *x, double *y, double c, double s)
         y[i] = s * xi + c * yi;
     }
 }
+
+void sea__daxpy_avx512(size_t n, double alpha, const double *x, double *y)
+{
+    __m512d va = _mm512_set1_pd(alpha);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm512_storeu_pd(y + i, _mm512_fmadd_pd(va, _mm512_loadu_pd(x + i), _mm512_loadu_pd(y + i)));
+    for (; i < n; i++) y[i] += alpha * x[i];
+}

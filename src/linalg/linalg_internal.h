@@ -26,12 +26,14 @@ void sea__dgemm_kernel_avx2(size_t kc, const double *a, const double *b, double 
                             double alpha);
 double sea__ddot_avx2(size_t n, const double *x, const double *y);
 void sea__drot_avx2(size_t n, double *x, double *y, double c, double s);
+void sea__daxpy_avx2(size_t n, double alpha, const double *x, double *y);
 #endif
 #if SEA_HAVE_AVX512
 void sea__dgemm_kernel_avx512(size_t kc, const double *a, const double *b, double *c, size_t ldc,
                               double alpha);
 double sea__ddot_avx512(size_t n, const double *x, const double *y);
 void sea__drot_avx512(size_t n, double *x, double *y, double c, double s);
+void sea__daxpy_avx512(size_t n, double alpha, const double *x, double *y);
 #endif
 
 /* The kernel for the current SIMD level (sea__simd_level). */
@@ -48,6 +50,9 @@ sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans
  * the scalar versions are the reference. */
 double sea__ddot(size_t n, const double *x, const double *y);
 void sea__drot(size_t n, double *x, double *y, double c, double s);
+/* y += alpha x */
+void sea__daxpy(size_t n, double alpha, const double *x, double *y);
+void sea__daxpy_scalar(size_t n, double alpha, const double *x, double *y);
 double sea__ddot_scalar(size_t n, const double *x, const double *y);
 void sea__drot_scalar(size_t n, double *x, double *y, double c, double s);
 

@@ -51,7 +51,7 @@ static void qr_panel(double *a, size_t lda, size_t m, size_t n, double *tau)
         for (size_t j = i + 1; j < n; j++) {
             double *cj = a + i + j * lda;
             double w = t * sea__ddot(m - i, ci, cj);
-            for (size_t r = 0; r < m - i; r++) cj[r] -= w * ci[r];
+            sea__daxpy(m - i, -w, ci, cj);
         }
         ci[0] = save;
     }

@@ -85,11 +85,16 @@ static uint64_t sweep(jac *J, size_t b, size_t head_blocks, int nt, double *off_
     double off = 0;
     long lnblk = (long)nblk;
     int par = nt > 1 && nblk > 1;
+    (void)par; /* used by the OpenMP clause only */
+#ifdef _OPENMP
 #pragma omp parallel num_threads(nt) if (par) reduction(+ : rot, rl) reduction(max : off)
+#endif
     {
         double myoff = 0;
         uint64_t myrot = 0, mylead = 0;
+#ifdef _OPENMP
 #pragma omp for schedule(static)
+#endif
         for (long bi = 0; bi < lnblk; bi++) {
             if ((size_t)bi >= head_blocks) continue; /* tail-only pairs are not rotated */
             size_t lo = (size_t)bi * b, hi = SEA_MIN(n, lo + b);
@@ -103,7 +108,9 @@ static uint64_t sweep(jac *J, size_t b, size_t head_blocks, int nt, double *off_
         /* round robin: player 0 stays, the others rotate; nrr players (a dummy if odd) */
         for (size_t r = 0; r + 1 < nrr; r++) {
             long half = (long)(nrr / 2);
+#ifdef _OPENMP
 #pragma omp for schedule(static)
+#endif
             for (long q = 0; q < half; q++) {
                 size_t pa, pb, lo_a, hi_a, lo_b, hi_b;
                 pa = q == 0 ? 0 : 1 + ((size_t)q - 1 + r) % (nrr - 1);
@@ -191,8 +198,7 @@ static void complete_basis(double *u, size_t p, size_t n, const double *s, size_
             for (int pass = 0; pass < 2; pass++)
                 for (size_t k = 0; k < j; k++) {
                     const double *uk = u + k * p;
-                    double g = sea__ddot(p, uk, uj);
-                    for (size_t i = 0; i < p; i++) uj[i] -= g * uk[i];
+                    sea__daxpy(p, -sea__ddot(p, uk, uj), uk, uj);
                 }
             nrm = sqrt(sea__ddot(p, uj, uj));
             if (nrm > 0.5) {
@@ -261,10 +267,20 @@ static double tail_bound(const double *x, size_t p, size_t h, size_t n, int nt)
     c = sea__malloc_array(m * m, sizeof *c);
     v = sea__malloc_array(m, sizeof *v);
     w = sea__malloc_array(m, sizeof *w);
-    if (!t || !c || !v || !w || sea_dgemm(1, 0, m, m, p, 1.0, x + h * p, p, x + h * p, p, 0.0, t, m, nt, NULL)) {
+    if (!t || !c || !v || !w) {
         bound = -1;
         goto out;
     }
+    /* T = X_tᵀX_t: column blocks of the upper triangle through gemm, then mirrored */
+    for (size_t j0 = 0; j0 < m; j0 += 512) {
+        size_t bj = SEA_MIN((size_t)512, m - j0);
+        if (sea_dgemm(1, 0, j0 + bj, bj, p, 1.0, x + h * p, p, x + (h + j0) * p, p, 0.0, t + j0 * m, m, nt, NULL)) {
+            bound = -1;
+            goto out;
+        }
+    }
+    for (size_t j = 0; j < m; j++)
+        for (size_t i = j + 1; i < m; i++) t[i + j * m] = t[j + i * m];
     for (size_t i = 0; i < m; i++) {
         trace += t[i + i * m];
         v[i] = 1.0 / sqrt((double)m) * (1.0 + 0.01 * (double)(i % 7));

@@ -459,7 +459,10 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             }
         trace(&tt, "Gram matrices and energies", l);
         two = (use_rand[0] && use_rand[1] && nt >= 2) ? 2 : 1;
+        (void)two; /* used by the OpenMP clause only */
+#ifdef _OPENMP
 #pragma omp parallel for num_threads(two) schedule(static, 1) if (two > 1)
+#endif
         for (int s = 0; s < 2; s++) {
             size_t cap = p->solver == SEA_SOLVER_RANDOMIZED ? q : SEA_MAX((size_t)64, q / 8);
             if (!use_rand[s]) continue;
@@ -497,7 +500,10 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
          * with no barriers, which also keeps a busy machine from stalling them) */
         {
             int two = (!done[0] && !done[1] && nt >= 2) ? 2 : 1, inner = two == 2 ? nt / 2 : nt;
+            (void)two;
+#ifdef _OPENMP
 #pragma omp parallel for num_threads(two) schedule(static, 1) if (two > 1)
+#endif
             for (int s = 0; s < 2; s++) {
                 if (done[s]) continue;
                 sea_err_clear(&serr[s]);
@@ -588,12 +594,16 @@ sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p
     inner = nt / outer > 0 ? nt / outer : 1;
     {
         long ns = (long)n_sel;
+#ifdef _OPENMP
 #pragma omp parallel for num_threads(outer) schedule(dynamic, 1) if (outer > 1)
+#endif
         for (long t = 0; t < ns; t++) {
             size_t l = sel[t];
             sea_err_clear(&errs[l]);
             sts[l] = fit_layer(&P->layers[l], acts, &p, l, inner, &errs[l]);
+#ifdef _OPENMP
 #pragma omp critical(sea_fit_progress)
+#endif
             {
                 done++;
                 if (p.progress) p.progress(done, n_sel, p.progress_user);
