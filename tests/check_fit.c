@@ -94,7 +94,7 @@ static void compare(const sea_proj *p, const char *ref_path, int dense)
         for (int s = 0; s < 2; s++) {
             size_t k, kb, ns;
             const float *u = s ? sea_proj_u_neg(p, l, &k) : sea_proj_u_pos(p, l, &k);
-            const float *sv = sea_proj_singular_values(p, l, s, &ns);
+            const float *sv = sea_proj_singular_values(p, l, s ? SEA_PROJ_NEG : SEA_PROJ_POS, &ns);
             const sea_st_tensor *t;
             float *ref, *sref;
             double diff;
@@ -165,7 +165,7 @@ START_TEST(test_invariants)
         for (int s = 0; s < 2; s++) {
             size_t k, ns, d = sea_proj_d(p);
             const float *u = s ? sea_proj_u_neg(p, l, &k) : sea_proj_u_pos(p, l, &k);
-            const float *ev = sea_proj_explained(p, l, s, &ns);
+            const float *ev = sea_proj_explained(p, l, s ? SEA_PROJ_NEG : SEA_PROJ_POS, &ns);
             /* orthonormal columns */
             for (size_t i = 0; i < k; i++)
                 for (size_t j = 0; j < k; j++) {
@@ -303,7 +303,7 @@ START_TEST(test_threads_and_roundtrip)
             size_t k1, k2, n1, n2;
             const float *u1 = s ? sea_proj_u_neg(p2, l, &k1) : sea_proj_u_pos(p2, l, &k1);
             const float *u2 = s ? sea_proj_u_neg(r, l, &k2) : sea_proj_u_pos(r, l, &k2);
-            const float *s1 = sea_proj_singular_values(p2, l, s, &n1), *s2 = sea_proj_singular_values(r, l, s, &n2);
+            const float *s1 = sea_proj_singular_values(p2, l, s ? SEA_PROJ_NEG : SEA_PROJ_POS, &n1), *s2 = sea_proj_singular_values(r, l, s ? SEA_PROJ_NEG : SEA_PROJ_POS, &n2);
             ck_assert_uint_eq(k1, k2);
             ck_assert_uint_eq(n1, n2);
             ck_assert(memcmp(u1, u2, 256 * k1 * sizeof *u1) == 0);

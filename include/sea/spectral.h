@@ -117,7 +117,9 @@ SEA_API sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_p
 
 /* ---- projections (SEA-SPEC §6.2) ---- */
 
-enum { SEA_PROJ_POS = 0, SEA_PROJ_NEG = 1 };
+/* Which side: Ω+ (directions kept) or Ω- (directions removed). Any positive value means Ω+,
+ * any negative one Ω-. */
+enum { SEA_PROJ_POS = +1, SEA_PROJ_NEG = -1 };
 
 SEA_API sea_status sea_proj_save(const sea_proj *p, const char *path, sea_err *err);
 /* Open and validate: metadata "sea" (kind "projections", d, n_layer, feature, k arrays),
@@ -133,7 +135,7 @@ SEA_API int sea_proj_has_layer(const sea_proj *p, size_t l);
 /* U [d, k] row-major, as stored; *k receives k (0 and NULL for a missing layer). */
 SEA_API const float *sea_proj_u_pos(const sea_proj *p, size_t l, size_t *k);
 SEA_API const float *sea_proj_u_neg(const sea_proj *p, size_t l, size_t *k);
-/* Singular values (descending) and cumulative explained ratios of Ω+ (sign SEA_PROJ_POS) or Ω-
+/* Singular values (descending) and cumulative explained ratios of Ω+ (sign > 0) or Ω- (sign < 0)
  * for layer l; *n receives their count. */
 SEA_API const float *sea_proj_singular_values(const sea_proj *p, size_t l, int sign, size_t *n);
 SEA_API const float *sea_proj_explained(const sea_proj *p, size_t l, int sign, size_t *n);

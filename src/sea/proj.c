@@ -57,7 +57,10 @@ float sea_proj_alpha(const sea_proj *p) { return p->alpha; }
 float sea_proj_eps(const sea_proj *p) { return p->eps; }
 int sea_proj_center(const sea_proj *p) { return p->center; }
 const char *sea_proj_site(const sea_proj *p) { return p->site ? p->site : "unknown"; }
-double sea_proj_k_ratio(const sea_proj *p, int sign) { return (sign == 0 || sign == 1) ? p->k_ratio[sign] : NAN; }
+/* SEA_PROJ_POS (> 0) -> 0, SEA_PROJ_NEG (< 0) -> 1, 0 -> -1 (invalid) */
+static int side_index(int sign) { return sign > 0 ? 0 : sign < 0 ? 1 : -1; }
+
+double sea_proj_k_ratio(const sea_proj *p, int sign) { return side_index(sign) >= 0 ? p->k_ratio[side_index(sign)] : NAN; }
 
 static const float *get_u(const sea_proj *p, size_t l, int s, size_t *k)
 {
@@ -74,22 +77,24 @@ const float *sea_proj_u_neg(const sea_proj *p, size_t l, size_t *k) { return get
 
 const float *sea_proj_singular_values(const sea_proj *p, size_t l, int sign, size_t *n)
 {
-    if (!sea_proj_has_layer(p, l) || sign < 0 || sign > 1) {
+    int s = side_index(sign);
+    if (!sea_proj_has_layer(p, l) || s < 0) {
         if (n) *n = 0;
         return NULL;
     }
-    if (n) *n = p->layers[l].ns[sign];
-    return p->layers[l].s[sign];
+    if (n) *n = p->layers[l].ns[s];
+    return p->layers[l].s[s];
 }
 
 const float *sea_proj_explained(const sea_proj *p, size_t l, int sign, size_t *n)
 {
-    if (!sea_proj_has_layer(p, l) || sign < 0 || sign > 1) {
+    int s = side_index(sign);
+    if (!sea_proj_has_layer(p, l) || s < 0) {
         if (n) *n = 0;
         return NULL;
     }
-    if (n) *n = p->layers[l].ns[sign];
-    return p->layers[l].ev[sign];
+    if (n) *n = p->layers[l].ns[s];
+    return p->layers[l].ev[s];
 }
 
 double sea_proj_signature(const sea_proj *p, size_t l)
