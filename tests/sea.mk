@@ -1,1 +1,5 @@
-# tests/sea.mk: Check suites of this area (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD)
+# tests/sea.mk: the SEA pipeline (trace, edit, evaluate) against the reference outputs.
+check_PROGRAMS += tests/check_sea
+tests_check_sea_SOURCES = tests/check_sea.c
+tests_check_sea_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_sea_LDADD = $(TEST_LDADD)

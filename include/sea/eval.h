@@ -116,6 +116,22 @@ SEA_API sea_status sea_eval_bbq(sea_bbq_result *out, const sea_model *m, const s
                                 const sea_bbq *data, const sea_eval_params *p, sea_err *err);
 SEA_API void sea_bbq_result_free(sea_bbq_result *r);
 
+/* ---- held-out demonstrations: does the model prefer the positive completion? ---- */
+struct sea_demos;
+typedef struct sea_pairs_result {
+    size_t n;
+    double *pos, *neg;       /* [n] summed log-probabilities of each completion */
+    double prefer_positive;  /* share of pairs with pos > neg */
+    double mean_margin;      /* mean of pos - neg, in nats */
+    sea_eval_cost cost;
+} sea_pairs_result;
+
+/* Score each demonstration's positive and negative completion after template(prompt), as
+ * TruthfulQA scores answers (sum of token log-probabilities). */
+SEA_API sea_status sea_eval_pairs(sea_pairs_result *out, const sea_model *m, const sea_tokenizer *tok,
+                                  const struct sea_demos *demos, const sea_eval_params *p, sea_err *err);
+SEA_API void sea_pairs_result_free(sea_pairs_result *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -131,6 +131,37 @@ static void print_bbq(const sea_bbq_result *r, int json, int details, const char
            "answer is anti-stereotypical. %.1f s\n", r->cost.seconds);
 }
 
+static void print_pairs(const sea_pairs_result *r, int json, int details, const char *edit)
+{
+    if (json) {
+        sea_buf b;
+        sea__buf_init(&b);
+        sea__buf_puts(&b, "{\"task\":\"pairs\",\"edit\":");
+        if (edit) json_str(&b, edit);
+        else sea__buf_puts(&b, "null");
+        sea__buf_printf(&b, ",\"n\":%zu,\"prefer_positive\":", r->n);
+        sea__buf_json_double(&b, r->prefer_positive);
+        sea__buf_puts(&b, ",\"mean_margin\":");
+        sea__buf_json_double(&b, r->mean_margin);
+        sea__buf_printf(&b, ",\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+                        (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
+        if (details) {
+            sea__buf_puts(&b, ",\"pairs\":[");
+            for (size_t k = 0; k < r->n; k++)
+                sea__buf_printf(&b, "%s[%.9g,%.9g]", k ? "," : "", r->pos[k], r->neg[k]);
+            sea__buf_putc(&b, ']');
+        }
+        sea__buf_puts(&b, "}\n");
+        fputs(sea__buf_cstr(&b), stdout);
+        sea__buf_free(&b);
+        return;
+    }
+    printf("%zu demonstration pairs%s%s: positive completion more likely in %.1f%%, mean margin %+.3f nats "
+           "(log p(positive) - log p(negative)), %.1f s\n",
+           r->n, edit ? ", edited with " : ", unedited", edit ? edit : "", 100 * r->prefer_positive, r->mean_margin,
+           r->cost.seconds);
+}
+
 int cmd_eval(int argc, char **argv)
 {
     const char *dir = NULL, *data = NULL, *tmpl = "none", *system = NULL;
@@ -160,15 +191,17 @@ int cmd_eval(int argc, char **argv)
     sea_proj *proj = NULL;
     double t0;
     cli_edit_opts_init(&eo, opts + 11);
-    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq --data FILE [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
                    "truthfulqa: MC1/MC2/MC3 with the 6-shot QA primer, answers scored by summed\n"
                    "log-probability (SEA-SPEC §5.1). bbq: accuracy, unknown rate, bias score and\n"
                    "stereotype rate on disambiguated BBQ, answers scored by mean log-probability\n"
-                   "(SEA-SPEC §5.2). Shared prefixes run once through the KV cache.",
+                   "(SEA-SPEC §5.2). pairs: held-out demonstrations (JSON Lines like 'sea trace'\n"
+                   "reads): how often the positive completion is more likely than the negative one.\n"
+                   "Shared prefixes run once through the KV cache.",
                    pos, 2, &n_pos);
     if (rc >= 0) return rc;
-    if (n_pos != 1 || (strcmp(pos[0], "truthfulqa") != 0 && strcmp(pos[0], "bbq") != 0))
-        return cli_usage_error(argv[0], "name the task: truthfulqa or bbq");
+    if (n_pos != 1 || (strcmp(pos[0], "truthfulqa") != 0 && strcmp(pos[0], "bbq") != 0 && strcmp(pos[0], "pairs") != 0))
+        return cli_usage_error(argv[0], "name the task: truthfulqa, bbq or pairs");
     is_tqa = strcmp(pos[0], "truthfulqa") == 0;
     if (!data) return cli_usage_error(argv[0], "--data FILE is required");
     if ((folds > 0) != (fold >= 0)) return cli_usage_error(argv[0], "--folds and --fold go together");
@@ -205,6 +238,18 @@ int cmd_eval(int argc, char **argv)
         print_tqa(&r, json, details, eo.proj);
         sea_tqa_result_free(&r);
         sea_tqa_free(d);
+    } else if (!strcmp(pos[0], "pairs")) {
+        sea_demos *d = NULL;
+        sea_pairs_result r;
+        if (sea_demos_load(&d, data, &err) != SEA_OK) goto fail;
+        if (sea_eval_pairs(&r, m, tok, d, &ep, &err) != SEA_OK) {
+            sea__err_prefix(&err, "%s", data);
+            sea_demos_free(d);
+            goto fail;
+        }
+        print_pairs(&r, json, details, eo.proj);
+        sea_pairs_result_free(&r);
+        sea_demos_free(d);
     } else {
         sea_bbq *d = NULL;
         sea_bbq_result r;
