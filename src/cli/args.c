@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sea/tokenizer.h"
 
 static void print_help(const char *cmd, const cli_opt *opts, size_t n, const char *usage,
                        const char *description)
@@ -205,6 +206,12 @@ int cli_parse_int_list(const char *s, int **out, size_t *n, long min, long max, 
     *out = v;
     *n = cnt;
     return 0;
+}
+
+const char *cli_system_prompt(const char *arg)
+{
+    if (arg && strcmp(arg, "llama2-default") == 0) return SEA_LLAMA2_SYSTEM_PROMPT;
+    return arg;
 }
 
 int cli_default_threads(void)

@@ -61,6 +61,10 @@ const char *cli_model_dir(const char *given);
 int cli_parse_int_list(const char *s, int **out, size_t *n, long min, long max, char *msg,
                        size_t msg_len);
 
+/* The --system argument: "llama2-default" stands for the standard Llama-2 system prompt
+ * (SEA_LLAMA2_SYSTEM_PROMPT, what the paper's runs use); anything else is used as given. */
+const char *cli_system_prompt(const char *arg);
+
 /* Default thread count: online processors (at least 1). */
 int cli_default_threads(void);
 

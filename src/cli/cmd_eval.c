@@ -172,7 +172,7 @@ int cmd_eval(int argc, char **argv)
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"data", 0, CLI_STR, &data, "FILE", "TruthfulQA.csv, or BBQ JSON Lines (e.g. All-validation-disambig.jsonl)", 0, -1, NULL},
         {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
-        {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template", 0, -1, NULL},
+        {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template (llama2-default: the standard Llama-2 one)", 0, -1, NULL},
         {"limit", 0, CLI_INT, &limit, "N", "only the first N items (of the fold)", 1, 100000000, NULL},
         {"folds", 0, CLI_INT, &folds, "K", "split the items into K contiguous folds ...", 2, 1000, NULL},
         {"fold", 0, CLI_INT, &fold, "I", "... and evaluate fold I (0-based)", 0, 999, NULL},
@@ -208,7 +208,7 @@ int cmd_eval(int argc, char **argv)
     if (folds > 0 && fold >= folds) return cli_usage_error(argv[0], "--fold must be below --folds");
     sea_err_clear(&err);
     if (sea_template_parse(&ep.tmpl, tmpl, &err) != SEA_OK) return cli_usage_error(argv[0], "--template: %s", err.msg);
-    ep.system = system;
+    ep.system = cli_system_prompt(system);
     ep.limit = (size_t)limit;
     ep.folds = (int)folds;
     ep.fold = (int)fold;

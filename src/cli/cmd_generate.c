@@ -24,16 +24,18 @@ static int on_token(void *user, int32_t id)
 
 int cmd_generate(int argc, char **argv)
 {
-    const char *dir = NULL, *prompt = NULL, *ids_s = NULL;
+    const char *dir = NULL, *prompt = NULL, *ids_s = NULL, *tmpl = "none", *system = NULL;
     long n_predict = 64, threads = 0, top_k = 0, seed = 42, n_ctx = 0;
     double temp = 1.0, top_p = 1.0, min_p = 0.0, rep = 1.0;
     int greedy = 0, ignore_eos = 0, json = 0, temp_set = 0, topk_set = 0, topp_set = 0, minp_set = 0,
         seed_set = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 15] = {
+    cli_opt opts[CLI_EDIT_N_OPTS + 17] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"prompt", 'p', CLI_STR, &prompt, "TEXT", "prompt text (BOS added per the tokenizer)", 0, -1, NULL},
         {"ids", 0, CLI_STR, &ids_s, "LIST", "prompt as comma-separated token ids (used as given)", 0, -1, NULL},
+        {"template", 0, CLI_STR, &tmpl, "T", "wrap -p in a chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
+        {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template (llama2-default: the standard Llama-2 one)", 0, -1, NULL},
         {"n-predict", 'n', CLI_INT, &n_predict, "N", "most new tokens (default 64)", 0, 1 << 24, NULL},
         {"greedy", 0, CLI_FLAG, &greedy, NULL, "always take the most likely token (the default without sampling options)", 0, -1, NULL},
         {"temp", 0, CLI_DOUBLE, &temp, "T", "sample with temperature T > 0", 1e-6, 1e6, &temp_set},
@@ -57,13 +59,15 @@ int cmd_generate(int argc, char **argv)
     size_t n_prompt = 0, n_out = 0;
     sea_generate_params gp = sea_generate_default_params();
     gen_state gs = {NULL, 0};
-    cli_edit_opts_init(&eo, opts + 15);
+    cli_edit_opts_init(&eo, opts + 17);
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(-p TEXT | --ids LIST) [-n N] [--greedy | --temp T --top-k K --top-p P --min-p M --seed S] [--edit PROJ ...]",
                    "Generate a continuation of the prompt, streamed to stdout. Greedy unless a\n"
                    "sampling option (--temp, --top-k, --top-p, --min-p) is given. Stops at an\n"
                    "end-of-sequence token (unless --ignore-eos) or after -n tokens.", pos, 0, &n_pos);
     if (rc >= 0) return rc;
     if (!prompt == !ids_s) return cli_usage_error(argv[0], "give exactly one of -p TEXT and --ids LIST");
+    if (ids_s && (strcmp(tmpl, "none") != 0 || system))
+        return cli_usage_error(argv[0], "--template and --system apply to -p TEXT, not to --ids");
     if (greedy && (temp_set || topk_set || topp_set || minp_set))
         return cli_usage_error(argv[0], "--greedy cannot be combined with sampling options");
     gp.n_predict = (int)n_predict;
@@ -93,8 +97,15 @@ int cmd_generate(int argc, char **argv)
         }
         for (size_t i = 0; i < n_prompt; i++) prompt_ids[i] = v[i];
         free(v);
-    } else if (cli_tokenize_text(&prompt_ids, &n_prompt, dir, prompt, &err) != SEA_OK) {
-        goto fail;
+    } else {
+        sea_template t;
+        char *wrapped = NULL;
+        if (sea_template_parse(&t, tmpl, &err) != SEA_OK ||
+            sea_template_apply(&wrapped, t, cli_system_prompt(system), prompt, &err) != SEA_OK)
+            goto fail;
+        rc = cli_tokenize_text(&prompt_ids, &n_prompt, dir, wrapped, &err) != SEA_OK;
+        sea_free(wrapped);
+        if (rc) goto fail;
     }
     if (n_prompt == 0) {
         sea__err(&err, SEA_ERR_ARG, "the prompt has no tokens");

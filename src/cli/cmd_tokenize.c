@@ -114,7 +114,7 @@ int cmd_tokenize(int argc, char **argv)
         {"add-special-tokens", 0, CLI_FLAG, &add_special, NULL, "add the post-processor's tokens (e.g. BOS), as HF add_special_tokens=True", 0, -1, NULL},
         {"tokens", 0, CLI_FLAG, &tokens, NULL, "print {\"ids\": [...], \"tokens\": [...]} with the token strings", 0, -1, NULL},
         {"template", 0, CLI_STR, &tmpl, "T", "chat template first: none, llama2-chat, mistral, llama3-chat", 0, -1, NULL},
-        {"system", 0, CLI_STR, &system, "S", "system prompt for the template", 0, -1, NULL},
+        {"system", 0, CLI_STR, &system, "S", "system prompt for the template (llama2-default: the standard Llama-2 one)", 0, -1, NULL},
     };
     char *pos[1];
     int n_pos, rc;
@@ -135,7 +135,7 @@ int cmd_tokenize(int argc, char **argv)
     o.tok = tok;
     o.add_special = add_special;
     o.tokens = tokens;
-    o.system = system;
+    o.system = cli_system_prompt(system);
     if (text) {
         sea_buf line;
         sea__buf_init(&line);

@@ -39,7 +39,7 @@ int cmd_trace(int argc, char **argv)
         {"out", 'o', CLI_STR, &out, "FILE", "activations file to write (safetensors)", 0, -1, NULL},
         {"site", 0, CLI_STR, &site, "SITE", "mlp (default: MLP output, the paper) or residual (layer output, the released code)", 0, -1, NULL},
         {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
-        {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template", 0, -1, NULL},
+        {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template (llama2-default: the standard Llama-2 one)", 0, -1, NULL},
         {"max-new-tokens", 0, CLI_INT, &max_new, "N", "length of the neutral greedy completion (default 64)", 0, 1 << 20, NULL},
         {"shard", 0, CLI_STR, &shard, "I/N", "trace only demonstrations j with j % N == I (join with 'sea merge')", 0, -1, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
@@ -68,7 +68,7 @@ int cmd_trace(int argc, char **argv)
     if (sea_template_parse(&tp.tmpl, tmpl, &err) != SEA_OK) return cli_usage_error(argv[0], "--template: %s", err.msg);
     if (shard && parse_shard(shard, &tp.shard_i, &tp.shard_n))
         return cli_usage_error(argv[0], "--shard must be I/N with 0 <= I < N, got '%s'", shard);
-    tp.system = system;
+    tp.system = cli_system_prompt(system);
     tp.max_new_tokens = (int)max_new;
     tp.n_threads = (int)threads;
     tp.progress = quiet ? NULL : on_progress;
