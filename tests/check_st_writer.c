@@ -1,8 +1,27 @@
 /* tests/check_st_writer.c: the safetensors writer: round trips of every kind of tensor the
  * project writes (F32, I64, F64, BF16, empty, scalar) with __metadata__, the copy and
  * fill-callback variants, byte-exact re-reading, and atomicity: a failed save leaves neither
- * the file nor a temporary behind. */
+ * the file nor a temporary behind. Also the reader's data access: sea_st_expect and the
+ * conversions of sea_st_read_f32 / sea_st_read_i64. */
 #include "hostile.h"
+
+#include <float.h>
+
+#define NAME "case.safetensors"
+
+/* "NAME":{"dtype":DT,"shape":SH,"data_offsets":[B,E]} as one string literal */
+#define E(name, dt, sh, b, e) \
+    "\"" name "\":{\"dtype\":\"" dt "\",\"shape\":" sh ",\"data_offsets\":[" b "," e "]}"
+
+static sea_st_file *open_ok(const unsigned char *p, size_t len, const char *what)
+{
+    sea_st_file *f = NULL;
+    sea_err err;
+    sea_err_clear(&err);
+    ck_assert_msg(sea_st_open_memory(&f, p, len, NAME, &err) == SEA_OK, "%s: rejected: %s", what, err.msg);
+    ck_assert_ptr_nonnull(f);
+    return f;
+}
 
 static sea_st_writer *writer(void)
 {
@@ -324,6 +343,121 @@ START_TEST(test_case53_writer_allocation_failures)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- data access */
+
+START_TEST(test_expect)
+{
+    size_t len;
+    unsigned char *p = ht_image(&len, "{" E("w", "F32", "[2,3]", "0", "24") "}", 24);
+    sea_st_file *f = open_ok(p, len, "expect");
+    const sea_st_tensor *t = sea_st_find(f, "w");
+    uint64_t ok[2] = {2, SEA_ST_ANY}, bad[2] = {3, SEA_ST_ANY}, r3[3] = {2, 3, 1};
+    sea_err err;
+    ck_assert_int_eq(sea_st_expect(f, t, SEA_DTYPE_F32, 2, ok, NULL), SEA_OK);
+    sea_err_clear(&err);
+    ck_assert_int_eq(sea_st_expect(f, t, SEA_DTYPE_F32, 2, bad, &err), SEA_ERR_FORMAT);
+    ck_assert_str_eq(err.msg, NAME ": tensor 'w' has shape [2, 3], expected [3, *]");
+    ck_assert_int_eq(sea_st_expect(f, t, SEA_DTYPE_F32, 3, r3, &err), SEA_ERR_FORMAT);
+    ck_assert_str_eq(err.msg, NAME ": tensor 'w' has shape [2, 3], expected [2, 3, 1]");
+    ck_assert_int_eq(sea_st_expect(f, t, SEA_DTYPE_BF16, 2, ok, &err), SEA_ERR_FORMAT);
+    ck_assert_str_eq(err.msg, NAME ": tensor 'w' has dtype F32, expected BF16");
+    sea_st_close(f);
+    free(p);
+}
+END_TEST
+
+START_TEST(test_read_f32)
+{
+    /* F16: 1, -2.5, 65504 (largest), 2^-24 (smallest subnormal), -0, +inf, NaN;
+     * BF16: 1, -2.5, -inf, NaN, 2^-133 (subnormal) */
+    static const uint16_t h16[7] = {0x3C00, 0xC100, 0x7BFF, 0x0001, 0x8000, 0x7C00, 0x7E00};
+    static const uint16_t b16[5] = {0x3F80, 0xC020, 0xFF80, 0x7FC1, 0x0001};
+    double d[3] = {0.1, -1e-50, 3.4028234663852886e38};
+    char h[1024];
+    unsigned char *p;
+    size_t len, hl;
+    float o[8];
+    sea_st_file *f;
+    snprintf(h, sizeof h, "{" E("h", "F16", "[7]", "0", "14") "," E("b", "BF16", "[5]", "14", "24") ","
+                          E("d", "F64", "[3]", "24", "48") "," E("i", "I32", "[1]", "48", "52") "}");
+    hl = strlen(h);
+    p = ht_image(&len, h, 52);
+    for (int i = 0; i < 7; i++) p[8 + hl + 2 * i] = (unsigned char)h16[i], p[8 + hl + 2 * i + 1] = (unsigned char)(h16[i] >> 8);
+    for (int i = 0; i < 5; i++) p[8 + hl + 14 + 2 * i] = (unsigned char)b16[i], p[8 + hl + 15 + 2 * i] = (unsigned char)(b16[i] >> 8);
+    memcpy(p + 8 + hl + 24, d, 24);
+    f = open_ok(p, len, "conversions");
+    ck_assert_int_eq(sea_st_read_f32(o, sea_st_find(f, "h"), NULL), SEA_OK);
+    ck_assert(o[0] == 1.0f && o[1] == -2.5f && o[2] == 65504.0f && o[3] == ldexpf(1.0f, -24));
+    ck_assert(o[4] == 0.0f && signbit(o[4]) && isinf(o[5]) && o[5] > 0 && isnan(o[6]));
+    ck_assert_int_eq(sea_st_read_f32(o, sea_st_find(f, "b"), NULL), SEA_OK);
+    ck_assert(o[0] == 1.0f && o[1] == -2.5f && isinf(o[2]) && o[2] < 0 && isnan(o[3]) && o[4] == ldexpf(1.0f, -133));
+    ck_assert_int_eq(sea_st_read_f32(o, sea_st_find(f, "d"), NULL), SEA_OK);
+    ck_assert(o[0] == 0.1f && o[1] == -0.0f && o[2] == FLT_MAX);
+    {
+        sea_err err;
+        sea_err_clear(&err);
+        ck_assert_int_eq(sea_st_read_f32(o, sea_st_find(f, "i"), &err), SEA_ERR_UNSUPPORTED);
+        ck_assert_str_eq(err.msg, "tensor 'i': dtype I32 cannot be read as float");
+    }
+    sea_st_close(f);
+    free(p);
+}
+END_TEST
+
+START_TEST(test_read_i64)
+{
+    char h[1024];
+    unsigned char *p, *q;
+    size_t len, hl;
+    int64_t o[4];
+    sea_st_file *f;
+    int32_t i32[2] = {-5, 2147483647};
+    uint32_t u32[1] = {4294967295u};
+    int16_t i16[2] = {-300, 32767};
+    uint16_t u16[1] = {65535};
+    int8_t i8[2] = {-128, 127};
+    uint8_t u8[2] = {255, 0}, bl[2] = {1, 0};
+    int64_t i64[1] = {INT64_MIN};
+    snprintf(h, sizeof h, "{" E("i32", "I32", "[2]", "0", "8") "," E("u32", "U32", "[1]", "8", "12") ","
+                          E("i16", "I16", "[2]", "12", "16") "," E("u16", "U16", "[1]", "16", "18") ","
+                          E("i8", "I8", "[2]", "18", "20") "," E("u8", "U8", "[2]", "20", "22") ","
+                          E("bool", "BOOL", "[2]", "22", "24") "," E("i64", "I64", "[1]", "24", "32") ","
+                          E("u64", "U64", "[1]", "32", "40") "," E("f32", "F32", "[0]", "40", "40") "}");
+    hl = strlen(h);
+    p = ht_image(&len, h, 40);
+    q = p + 8 + hl;
+    memcpy(q, i32, 8), memcpy(q + 8, u32, 4), memcpy(q + 12, i16, 4), memcpy(q + 16, u16, 2);
+    memcpy(q + 18, i8, 2), memcpy(q + 20, u8, 2), memcpy(q + 22, bl, 2), memcpy(q + 24, i64, 8);
+    f = open_ok(p, len, "integers");
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "i32"), NULL), SEA_OK);
+    ck_assert(o[0] == -5 && o[1] == 2147483647);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "u32"), NULL), SEA_OK);
+    ck_assert(o[0] == 4294967295ll);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "i16"), NULL), SEA_OK);
+    ck_assert(o[0] == -300 && o[1] == 32767);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "u16"), NULL), SEA_OK);
+    ck_assert(o[0] == 65535);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "i8"), NULL), SEA_OK);
+    ck_assert(o[0] == -128 && o[1] == 127);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "u8"), NULL), SEA_OK);
+    ck_assert(o[0] == 255 && o[1] == 0);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "bool"), NULL), SEA_OK);
+    ck_assert(o[0] == 1 && o[1] == 0);
+    ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "i64"), NULL), SEA_OK);
+    ck_assert(o[0] == INT64_MIN);
+    {
+        /* U64 does not fit int64; a float tensor is refused even when it is empty */
+        sea_err err;
+        sea_err_clear(&err);
+        ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "u64"), &err), SEA_ERR_UNSUPPORTED);
+        ck_assert_str_eq(err.msg, "tensor 'u64': dtype U64 cannot be read as integers");
+        ck_assert_int_eq(sea_st_read_i64(o, sea_st_find(f, "f32"), &err), SEA_ERR_UNSUPPORTED);
+    }
+    sea_st_close(f);
+    free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("safetensors writer");
@@ -336,6 +470,11 @@ static Suite *suite(void)
     tcase_add_test(tc, test_failed_save_leaves_nothing);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_case53_writer_allocation_failures);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("data access");
+    tcase_add_test(tc, test_expect);
+    tcase_add_test(tc, test_read_f32);
+    tcase_add_test(tc, test_read_i64);
     suite_add_tcase(s, tc);
     return s;
 }
