@@ -3,7 +3,7 @@
  * SEA code's route (two dense d x d cross-covariances in float64 and full SVDs, as
  * bench/bench_fit_torch.py does in torch) measured in the same run.
  *
- * usage: bench_fit [--d D] [--n N] [--rank R] [--noise S] [--k-ratio K] [--threads T]
+ * usage: bench_fit [--d D] [--n N] [--rank R] [--decay G] [--noise S] [--k-ratio K] [--threads T]
  *                  [--dir DIR] [--torch SCRIPT] [--python PY]
  * Writes DIR/acts.safetensors (the input of both sides), runs the torch script on it when
  * --torch is given (it writes DIR/torch.safetensors: its U+ and U- and timings), and prints
@@ -38,16 +38,17 @@ static double normal(void)
     return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
 }
 
-/* H = Z B + noise, H± = Z (B + D±) + noise: a shared latent Z [N, r], loadings with
- * geometrically decaying scale, small sign-specific changes, isotropic noise. */
-static int make_acts(sea_acts **out, size_t N, size_t d, size_t r, double noise)
+/* H = Z B + noise, H± = Z B± + noise: a shared latent Z [N, r], loadings B with scales decay^j
+ * (B± = B with each entry perturbed by 30 %), isotropic noise. Defaults: r = 128, decay 0.97,
+ * noise 0.1, which puts k at K = 0.99 around 60-90 (a harder case than a clean low rank). */
+static int make_acts(sea_acts **out, size_t N, size_t d, size_t r, double decay, double noise)
 {
     sea_acts *a;
     double *z = malloc(N * r * sizeof *z), *b = malloc(r * d * sizeof *b), *dp = malloc(r * d * sizeof *dp);
     if (!z || !b || !dp || sea_acts_new(&a, N, 1, d, NULL)) return -1;
     for (size_t i = 0; i < N * r; i++) z[i] = normal();
     for (size_t j = 0; j < r; j++)
-        for (size_t i = 0; i < d; i++) b[j * d + i] = pow(0.85, (double)j) * normal() / sqrt((double)d) * 10.0;
+        for (size_t i = 0; i < d; i++) b[j * d + i] = pow(decay, (double)j) * normal() / sqrt((double)d) * 10.0;
     for (int w = 0; w < 3; w++) {
         float *h = sea_acts_data(a, w);
         for (size_t j = 0; j < r * d; j++) dp[j] = b[j] * (1.0 + (w == SEA_ACTS_BASE ? 0.0 : 0.3 * normal()));
@@ -81,8 +82,8 @@ static double proj_diff(const float *u, size_t ku, const float *v, size_t kv, si
 
 int main(int argc, char **argv)
 {
-    size_t d = 4096, N = 2000, r = 48;
-    double noise = 0.05, K = 0.99, t_torch = -1;
+    size_t d = 4096, N = 2000, r = 128;
+    double noise = 0.1, K = 0.99, decay = 0.97, t_torch = -1;
     int threads = 2;
     const char *dir = "/tmp", *torch = NULL, *py = "/usr/bin/python3";
     char acts_path[4096], torch_path[4096], cmd[16384];
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--n")) N = (size_t)atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--rank")) r = (size_t)atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--noise")) noise = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--decay")) decay = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--k-ratio")) K = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--dir")) dir = argv[i + 1];
@@ -106,7 +108,7 @@ int main(int argc, char **argv)
     }
     snprintf(acts_path, sizeof acts_path, "%s/bench-fit-acts.safetensors", dir);
     snprintf(torch_path, sizeof torch_path, "%s/bench-fit-torch.safetensors", dir);
-    if (make_acts(&acts, N, d, r, noise)) {
+    if (make_acts(&acts, N, d, r, decay, noise)) {
         fprintf(stderr, "bench_fit: out of memory\n");
         return 1;
     }
@@ -114,7 +116,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_fit: %s\n", err.msg);
         return 1;
     }
-    printf("one layer, d = %zu, N = %zu, latent rank %zu, noise %g, K = %g, %d threads\n", d, N, r, noise, K, threads);
+    printf("one layer, d = %zu, N = %zu, latent rank %zu (scales %g^j), noise %g, K = %g, %d threads\n", d, N, r, decay, noise,
+           K, threads);
     if (torch) {
         double t0 = now();
         snprintf(cmd, sizeof cmd, "%s %s %s %s %g %d", py, torch, acts_path, torch_path, K, threads);

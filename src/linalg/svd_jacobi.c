@@ -14,9 +14,12 @@
  * pairs in a round-robin tournament whose pairs are disjoint and run in parallel (OpenMP); the
  * order never depends on the thread count, so neither does the result; (3) columns sorted by
  * norm at the start of every sweep (de Rijk), (4) SIMD dot and rotation kernels. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -37,6 +40,25 @@ sea_svd_params sea_svd_default_params(void)
     p.min_lead = 0;
     p.min_values = 0;
     return p;
+}
+
+/* SEA_FIT_TRACE=1 in the environment: time of each phase on stderr (benchmarks). */
+static double jnow(void)
+{
+    static int on = -1;
+    struct timespec ts;
+    if (on < 0) on = getenv("SEA_FIT_TRACE") != NULL;
+    if (!on) return -1;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void jtrace(double *t, const char *what, size_t n)
+{
+    double now = jnow();
+    if (now < 0) return;
+    fprintf(stderr, "sea jacobi %zu: %-34s %8.3f s\n", n, what, now - *t);
+    *t = now;
 }
 
 typedef struct jac {
@@ -290,8 +312,7 @@ static double tail_bound(const double *x, size_t p, size_t h, size_t n, int nt)
     for (int it = 0; it < 40; it++) {
         double nw = 0;
         for (size_t j = 0; j < m; j++) w[j] = 0;
-        for (size_t j = 0; j < m; j++)
-            for (size_t i = 0; i < m; i++) w[i] += t[i + j * m] * v[j];
+        for (size_t j = 0; j < m; j++) sea__daxpy(m, v[j], t + j * m, w);
         lam = sea__ddot(m, v, w);
         nw = sqrt(sea__ddot(m, w, w));
         if (!(nw > 0)) break;
@@ -322,6 +343,8 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     sea_svd_info inf;
     int nt = sea__threads(P.n_threads), e2 = 0, pre, use_qr;
     size_t p, b, nn, pn, mn, rank = 0, head, n_valid = 0, n_values = 0, buffer_mult = 1;
+    double tj = jnow();
+    int pre_lq;
     int full;
     double amax = 0, scale, *x = NULL, *tau1 = NULL, *tau2 = NULL, *q2 = NULL, *tmp = NULL;
     double *d = NULL, *qa = NULL;
@@ -349,6 +372,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
             if (fabs(a[i + j * lda]) > amax) amax = fabs(a[i + j * lda]);
 
     pre = P.precondition != 0;
+    pre_lq = pre;
     use_qr = pre && m > n;
     p = pre ? n : m; /* rows of the matrix the rotations act on */
     if (sea__mul_size(&nn, n, n) || sea__mul_size(&pn, p, n) || sea__mul_size(&mn, m, n))
@@ -399,7 +423,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
         for (size_t j = 0; j < n; j++)
             for (size_t i = 0; i < p; i++) x[i + j * p] = a[i + j * lda] * scale;
     }
-    if (pre) {
+    if (pre_lq) {
         /* LQ step: X1ᵀ P2 = Q2 R2 (rows of X1 presorted), so X1 = P2 R2ᵀ Q2ᵀ: the rotations run
          * on X = R2ᵀ (lower triangular); U_X1 = P2 U_X and V_X1 = Q2 V_X */
         q2 = sea__malloc_array(nn, sizeof *q2);
@@ -412,6 +436,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
             for (size_t i = 0; i < n; i++) x[i + j * n] = i >= j ? q2[j + i * n] : 0.0;
     }
 
+    jtrace(&tj, "scaling and preconditioning (QR, LQ)", n);
     J.x = x;
     J.p = p;
     J.n = n;
@@ -454,6 +479,10 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
         hb = full ? (n + b - 1) / b : (head + b - 1) / b;
         if (inf.sweeps >= P.max_sweeps) break;
         rot = sweep(&J, b, hb, nt, &off, &rot_lead);
+        if (jnow() >= 0)
+            fprintf(stderr, "sea jacobi %zu: sweep %d: %llu rotations (%llu of the %zu wanted), head %zu, off %.3g%s\n", n,
+                    inf.sweeps + 1, (unsigned long long)rot, (unsigned long long)rot_lead, J.lead, full ? n : hb * b, off,
+                    full ? " (full)" : "");
         inf.sweeps++;
         inf.rotations += rot;
         inf.off = off;
@@ -466,7 +495,10 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
             /* no pair of the `need` leading columns moved: they are orthogonal to every other
              * column, so their norms are singular values; they are the leading ones if all the
              * rest stays below them */
-            double bound = tail_bound(x, p, need, n, nt);
+            double bound;
+            jtrace(&tj, "sweeps", n);
+            bound = tail_bound(x, p, need, n, nt);
+            jtrace(&tj, "certification (tail Gram, Cholesky)", n);
             if (bound < 0) goto nomem;
             if (sqrt(d[need - 1]) > bound) {
                 n_valid = need;
@@ -496,26 +528,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
         n_values = n_valid + want;
     }
 
-    if (full) n_valid = n;
-    n_values = n_valid;
-    if (!full && P.min_values > n_valid) {
-        /* values (no vectors) beyond the certified part, for statistics: Ritz values of the rest
-         * from the randomized range finder (7 power iterations), each <= the true one */
-        size_t want = SEA_MIN(P.min_values, n) - n_valid;
-        sea_linop_dense rest;
-        sea_rsvd_params rp = sea_rsvd_default_params();
-        double *ur = sea__malloc_array(p * want, sizeof *ur);
-        if (!ur) goto nomem;
-        rp.n_threads = nt;
-        rp.power_iters = 7;
-        sea_linop_dense_init(&rest, x + n_valid * p, p, p, n - n_valid, nt);
-        st = sea_svd_randomized(ur, p, s + n_valid, want, &rest.op, &rp, NULL, err);
-        sea__free(ur);
-        if (st) goto out;
-        for (size_t j = n_valid; j < n_valid + want; j++) s[j] /= scale;
-        n_values = n_valid + want;
-    }
-
+    jtrace(&tj, "sweeps / Ritz values of the rest", n);
     /* singular values = column norms (recomputed with scaling); U = normalised columns */
     for (size_t j = 0; j < n; j++) {
         keys[j].key = sea_dnormf(x + j * p, p, p, 1);
@@ -558,7 +571,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     } else {
         for (size_t j = 0; j < n; j++) {
             double *aj = a + j * lda;
-            if (pre)
+            if (pre_lq)
                 for (size_t i = 0; i < p; i++) aj[order2[i]] = x[i + j * p];
             else
                 memcpy(aj, x + j * p, p * sizeof *aj);
@@ -566,7 +579,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     }
     if (v) {
         /* V_X1 = Q2 V_X; then V_A = P1 V_X1 (row order1[i] of V_A is row i of V_X1) */
-        if (pre) {
+        if (pre_lq) {
             st = sea_qr_apply(0, J.v, n, n, n, q2, n, n, tau2, nt, err);
             if (st) goto out;
         }

@@ -427,8 +427,9 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
         case SEA_SOLVER_EXACT: use_rand[s] = 0; break;
         case SEA_SOLVER_RANDOMIZED: use_rand[s] = 1; break;
         default:
-            /* auto: the randomized route pays when k is far below N; small cores are cheap */
-            use_rand[s] = q >= 256 && (kfix[s] < 0 || (size_t)kfix[s] <= q / 8);
+            /* auto: the randomized route pays when k is far below N; small cores are cheap, and
+             * with N > d its N x N Gram matrices cost more than the d x d core */
+            use_rand[s] = q >= 256 && N <= d && (kfix[s] < 0 || (size_t)kfix[s] <= q / 8);
         }
     }
     if (use_rand[0] || use_rand[1]) {
