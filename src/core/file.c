@@ -18,7 +18,8 @@ sea_status sea__read_file(char **out, size_t *out_len, const char *path, size_t 
     struct stat st;
     char *buf;
     size_t got = 0;
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO must not block; it is refused below as not a regular file */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     *out = NULL;
     if (out_len) *out_len = 0;
     if (fd < 0) return sea__err(err, SEA_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
@@ -30,6 +31,10 @@ sea_status sea__read_file(char **out, size_t *out_len, const char *path, size_t 
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return sea__err(err, SEA_ERR_IO, "%s: not a regular file", path);
+    }
+    {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     }
     if ((uint64_t)st.st_size > (uint64_t)max_bytes) {
         close(fd);

@@ -31,11 +31,20 @@ void sea_err_clear(sea_err *err)
     err->msg[0] = '\0';
 }
 
+/* Messages are one line: control characters (which a file may smuggle into a quoted name)
+ * become spaces. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
 sea_status sea__verr(sea_err *err, sea_status status, const char *fmt, va_list ap)
 {
     if (err) {
         err->status = status;
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        one_line(err->msg);
     }
     return status;
 }
@@ -63,6 +72,7 @@ void sea__err_prefix(sea_err *err, const char *fmt, ...)
     memcpy(joined + n + 2, err->msg, strlen(err->msg) + 1);
     memcpy(err->msg, joined, SEA_ERR_MSG_MAX - 1);
     err->msg[SEA_ERR_MSG_MAX - 1] = '\0';
+    one_line(err->msg);
 }
 
 sea_status sea__err_nomem(sea_err *err, const char *what)
