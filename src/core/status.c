@@ -32,11 +32,11 @@ void sea_err_clear(sea_err *err)
 }
 
 /* Messages are one line: control characters (which a file may smuggle into a quoted name)
- * become spaces. */
+ * become '?'. */
 static void one_line(char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
 }
 
 sea_status sea__verr(sea_err *err, sea_status status, const char *fmt, va_list ap)

@@ -649,7 +649,7 @@ sea_status sea_json_as_i64(int64_t *out, const sea_json *v, const char *what, se
 {
     if (!v || v->type != SEA_JSON_NUMBER) return type_err(v, what, "an integer", err);
     if (!(v->v.num.flags & SEA_JSON_NUM_INTEGER))
-        return sea__err(err, SEA_ERR_FORMAT, "'%s' must be an integer, got a number with a fraction or exponent (%.17g)",
+        return sea__err(err, SEA_ERR_FORMAT, "'%s' must be an integer, got %.17g (written with a fraction or exponent)",
                         what, v->v.num.d);
     if (!(v->v.num.flags & SEA_JSON_NUM_I64))
         return sea__err(err, SEA_ERR_FORMAT, "'%s' is out of the 64-bit integer range", what);
@@ -661,7 +661,7 @@ sea_status sea_json_as_u64(uint64_t *out, const sea_json *v, const char *what, s
 {
     if (!v || v->type != SEA_JSON_NUMBER) return type_err(v, what, "a non-negative integer", err);
     if (!(v->v.num.flags & SEA_JSON_NUM_INTEGER))
-        return sea__err(err, SEA_ERR_FORMAT, "'%s' must be an integer, got a number with a fraction or exponent (%.17g)",
+        return sea__err(err, SEA_ERR_FORMAT, "'%s' must be an integer, got %.17g (written with a fraction or exponent)",
                         what, v->v.num.d);
     if (!(v->v.num.flags & SEA_JSON_NUM_U64)) {
         if (v->v.num.flags & SEA_JSON_NUM_I64)
