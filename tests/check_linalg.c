@@ -145,6 +145,15 @@ START_TEST(test_svd_special)
     size_t n = 12;
     double *h = dalloc(n * n), *z = dalloc(30 * 7), *id = dalloc(9 * 9), *big, *tiny, *dg = dalloc(20);
     double unit_big, unit_tiny;
+    /* plain Gaussian random matrices */
+    {
+        double *g = dalloc(70 * 45);
+        randn(g, 70 * 45, 21);
+        check_svd(g, 70, 45, "Gaussian", 1, 1, 1.0, NULL);
+        check_svd(g, 70, 45, "Gaussian", 0, 2, 1.0, NULL);
+        check_svd(g, 45, 45, "Gaussian square", 1, 1, 1.0, NULL);
+        free(g);
+    }
     /* Hilbert: condition ~1e16 */
     for (size_t j = 0; j < n; j++)
         for (size_t i = 0; i < n; i++) h[i + j * n] = 1.0 / (double)(i + j + 1);

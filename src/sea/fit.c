@@ -147,11 +147,11 @@ static sea_status sketch_svd(double *u, double *s, size_t l, const double *a0, c
     sea_svd_params sp = sea_svd_default_params();
     sea__rng rng;
     sea_status st = SEA_OK;
-    y = sea__malloc_array(d * sk, sizeof *y);
+    y = sea__malloc_big(d * sk, sizeof *y);
     z = sea__malloc_array(N * sk, sizeof *z);
     z2 = sea__malloc_array(N * sk, sizeof *z2);
-    tmp = sea__malloc_array(d * sk, sizeof *tmp);
-    bt = sea__malloc_array(d * sk, sizeof *bt);
+    tmp = sea__malloc_big(d * sk, sizeof *tmp);
+    bt = sea__malloc_big(d * sk, sizeof *bt);
     tau = sea__malloc_array(sk, sizeof *tau);
     v = sea__malloc_array(sk * sk, sizeof *v);
     sv = sea__malloc_array(sk, sizeof *sv);
@@ -191,14 +191,14 @@ out:
     return st;
 }
 
-/* Randomized side: sketches of l = 64, 128, ... directions until the captured energy reaches
+/* Randomized side: a sketch of l = 96 directions (then 2k + 16, ...) until the captured energy reaches
  * K·E with the selected k in the first half of the sketch (where the Ritz values are
  * accurate). Returns SEA_ERR_LIMIT (not an error to the caller in auto mode) when that needs
  * more than `cap` directions. Serial (the two sides run in parallel). */
 static sea_status randomized_side(side *out, const double *a0, const double *as, const double *gs, size_t d, size_t N,
                                   double energy, double K, long kfix, size_t cap, sea_err *err)
 {
-    size_t q = SEA_MIN(d, N), l = SEA_MIN(q, SEA_MAX((size_t)64, kfix >= 0 ? 2 * (size_t)kfix : 0));
+    size_t q = SEA_MIN(d, N), l = SEA_MIN(q, SEA_MAX((size_t)96, kfix >= 0 ? 2 * (size_t)kfix : 0));
     sea_status st;
     for (;;) {
         int reached;
@@ -235,7 +235,12 @@ static sea_status randomized_side(side *out, const double *a0, const double *as,
         sea__free(u);
         sea__free(s);
         if (l >= cap) return SEA_ERR_LIMIT;
-        l = SEA_MIN(SEA_MIN(2 * l, q), SEA_MAX(cap, l + 1));
+        /* the sketch saw K reached at k (or not at all): aim for k in the first half next time */
+        {
+            size_t next = (reached || out->k > 0) ? 2 * out->k + 16 : 2 * l;
+            if (next <= l) next = 2 * l;
+            l = SEA_MIN(SEA_MIN(next, q), SEA_MAX(cap, l + 1));
+        }
     }
 }
 
@@ -249,10 +254,10 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     sea_svd_info info;
     sea_status st = SEA_OK;
     int reached;
-    r0 = sea__calloc(q * N, sizeof *r0);
-    rs = sea__calloc(q * N, sizeof *rs);
-    c = sea__malloc_array(q * q, sizeof *c);
-    cc = sea__malloc_array(q * q, sizeof *cc);
+    r0 = sea__calloc_big(q * N, sizeof *r0);
+    rs = sea__calloc_big(q * N, sizeof *rs);
+    c = sea__malloc_big(q * q, sizeof *c);
+    cc = sea__malloc_big(q * q, sizeof *cc);
     s = sea__malloc_array(q, sizeof *s);
     (void)taus;
     if (!r0 || !rs || !c || !cc || !s) {
@@ -301,7 +306,7 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
         fprintf(stderr, "sea fit: core %zu x %zu: %d sweeps, %llu rotations, %zu certified, %zu values, k = %zu\n", q, q,
                 info.sweeps, (unsigned long long)info.rotations, info.n_valid, info.n_values, out->k);
     /* U = Q0 [Uc[:, :k]; 0] */
-    u = sea__calloc(d * (out->k ? out->k : 1), sizeof *u);
+    u = sea__calloc_big(d * (out->k ? out->k : 1), sizeof *u);
     if (!u) {
         st = sea__err_nomem(err, "exact fit");
         goto out;
@@ -402,7 +407,7 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
     if (sea__mul_size(&dn, d, N)) return sea__err(err, SEA_ERR_LIMIT, "layer too large");
     for (int k = 0; k < 3; k++) {
         const float *v = sea_acts_view(acts, src[k]);
-        a[k] = sea__malloc_array(dn, sizeof(double));
+        a[k] = sea__malloc_big(dn, sizeof(double));
         if (!a[k]) {
             st = sea__err_nomem(err, "fit");
             goto out;
@@ -444,7 +449,7 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
         }
         for (int g = 0; g < 3; g++)
             if (g == 0 || use_rand[g - 1]) {
-                grams[g] = sea__malloc_array(nn, sizeof(double));
+                grams[g] = sea__malloc_big(nn, sizeof(double));
                 if (!grams[g]) {
                     st = sea__err_nomem(err, "fit Gram matrices");
                     goto out;
