@@ -136,7 +136,7 @@ static sea_status orth(double *y, size_t rows, size_t l, double *tmp, double *ta
 }
 
 /* Leading l singular triplets of Ω = A0 Asᵀ / N by subspace iteration (Halko, Martinsson &
- * Tropp 2011, Alg. 4.4 with q = 3), using Gs = AsᵀAs (N x N) so that ΩΩᵀ Y = A0 (Gs (A0ᵀ Y)) / N²
+ * Tropp 2011, Alg. 4.4 with q = 2), using Gs = AsᵀAs (N x N) so that ΩΩᵀ Y = A0 (Gs (A0ᵀ Y)) / N²
  * costs 4dNl + 2N²l instead of 8dNl; re-orthonormalised after every product with ΩΩᵀ. Then
  * Bᵀ = Ωᵀ Q = As (A0ᵀ Q) / N and its Jacobi SVD Bᵀ = W Σ Vᵀ give U = Q V. u: d x l, s: [l]. */
 static sea_status sketch_svd(double *u, double *s, size_t l, const double *a0, const double *as, const double *gs,
@@ -166,7 +166,7 @@ static sea_status sketch_svd(double *u, double *s, size_t l, const double *a0, c
     st = sea_dgemm(0, 0, N, sk, N, 1.0, gs, N, z, N, 0.0, z2, N, 1, err);
     if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0, a0, d, z2, N, 0.0, y, d, 1, err);
     if (!st) st = orth(y, d, sk, tmp, tau, err);
-    for (int it = 0; !st && it < 3; it++) {
+    for (int it = 0; !st && it < 2; it++) {
         st = sea_dgemm(1, 0, N, sk, d, 1.0, a0, d, y, d, 0.0, z, N, 1, err);
         if (!st) st = sea_dgemm(0, 0, N, sk, N, 1.0, gs, N, z, N, 0.0, z2, N, 1, err);
         if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0, a0, d, z2, N, 0.0, y, d, 1, err);
@@ -497,10 +497,29 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             st = sea__err_nomem(err, "fit");
             goto out;
         }
-        st = sea_qr(a[0], d, d, N, tau0, nt, err);
-        for (int s = 0; !st && s < 2; s++)
-            if (!done[s]) st = sea_qr(a[1 + s], d, d, N, taus + (size_t)s * q, nt, err);
-        if (st) goto out;
+        {
+            /* the (up to) three QRs are independent: with two or more threads each runs whole on
+             * one thread, no barriers; with one, they run in turn */
+            sea_status qst[3] = {SEA_OK, SEA_OK, SEA_OK};
+            sea_err qerr[3];
+            int jobs = 1 + !done[0] + !done[1], tq = nt >= 2 ? SEA_MIN(nt, jobs) : 1;
+            (void)tq;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(tq) schedule(dynamic, 1) if (tq > 1)
+#endif
+            for (int g = 0; g < 3; g++) {
+                int inner_qr = tq > 1 ? 1 : nt;
+                if (g > 0 && done[g - 1]) continue;
+                sea_err_clear(&qerr[g]);
+                qst[g] = sea_qr(a[g], d, d, N, g == 0 ? tau0 : taus + (size_t)(g - 1) * q, inner_qr, &qerr[g]);
+            }
+            for (int g = 0; g < 3; g++)
+                if (qst[g]) {
+                    st = qst[g];
+                    if (err) *err = qerr[g];
+                    goto out;
+                }
+        }
         trace(&tt, "Householder QR of H, H+, H-", l);
         /* the two cores are independent: one thread each (the Jacobi sweeps are serial code
          * with no barriers, which also keeps a busy machine from stalling them) */
