@@ -11,5 +11,5 @@ check_PROGRAMS += tests/check_proj
 tests_check_proj_SOURCES = tests/check_proj.c
 tests_check_proj_CPPFLAGS = $(TEST_CPPFLAGS) -DSEA_BIN='"$(abs_top_builddir)/sea$(EXEEXT)"'
 tests_check_proj_LDADD = $(TEST_LDADD)
-# the command tests run the built tool
-tests/check_proj.log: sea$(EXEEXT)
+# the command tests run the built tool (built by 'all', which 'check' depends on)
+tests_check_proj_DEPENDENCIES = libsea.la sea$(EXEEXT)
