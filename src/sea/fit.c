@@ -109,19 +109,46 @@ static size_t select_k(const double *s, size_t ns, double energy, double K, size
 
 /* ---- randomized route ---- */
 
-/* Full Gram matrix G = AᵀA (N x N, column-major) of a d x N matrix: the tiles on and above the
- * diagonal through gemm, then mirrored (half the flops of one gemm). */
-static sea_status gram(double *g, const double *a, size_t d, size_t N, int nt, sea_err *err)
+/* Gram matrices G = AᵀA (N x N, column-major) of up to three d x N matrices (want[g] != 0):
+ * column blocks of the upper triangles through gemm, then mirrored (half the flops of a full
+ * product). The blocks of all three are independent tasks handed to the threads, largest
+ * first (each task's gemm is serial: no barriers, no B panel packed twice). */
+static sea_status grams_compute(double **g, double *const *a, const int *want, size_t d, size_t N, int nt, sea_err *err)
 {
     const size_t T = 512;
-    for (size_t j0 = 0; j0 < N; j0 += T) {
-        size_t bj = SEA_MIN(T, N - j0);
-        /* rows 0 .. j0+bj of columns j0 .. j0+bj */
-        sea_status st = sea_dgemm(1, 0, j0 + bj, bj, d, 1.0, a, d, a + j0 * d, d, 0.0, g + j0 * N, N, nt, err);
-        if (st) return st;
+    size_t nb = (N + T - 1) / T;
+    long ntask = (long)(3 * nb);
+    sea_status st = SEA_OK;
+    int tq = nt > 1 ? nt : 1;
+    (void)tq;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(tq) schedule(dynamic, 1) if (tq > 1)
+#endif
+    for (long t = 0; t < ntask; t++) {
+        size_t gi = (size_t)t % 3, blk = nb - 1 - (size_t)t / 3, j0 = blk * T, bj = SEA_MIN(T, N - j0);
+        sea_status s1;
+        if (!want[gi]) continue;
+        /* rows 0 .. j0+bj of columns j0 .. j0+bj; a failure here can only be an impossible
+         * argument error, reported after the loop */
+        s1 = sea_dgemm(1, 0, j0 + bj, bj, d, 1.0, a[gi], d, a[gi] + j0 * d, d, 0.0, g[gi] + j0 * N, N, 1, NULL);
+        if (s1) {
+#ifdef _OPENMP
+#pragma omp critical(sea_fit_gram)
+#endif
+            st = s1;
+        }
     }
-    for (size_t j = 0; j < N; j++)
-        for (size_t i = j + 1; i < N; i++) g[i + j * N] = g[j + i * N];
+    if (st) return sea__err(err, st, "fit: Gram matrix product failed");
+    /* mirror the upper triangles of G+ and G- (the sketch multiplies by them) in 64 x 64 tiles,
+     * so both sides of the copy stay in cache; G0 only enters the energies, which read its upper
+     * triangle */
+    for (int gi = 1; gi < 3; gi++) {
+        if (!want[gi]) continue;
+        for (size_t j0 = 0; j0 < N; j0 += 64)
+            for (size_t i0 = j0; i0 < N; i0 += 64)
+                for (size_t j = j0; j < SEA_MIN(N, j0 + 64); j++)
+                    for (size_t i = SEA_MAX(i0, j + 1); i < SEA_MIN(N, i0 + 64); i++) g[gi][i + j * N] = g[gi][j + i * N];
+    }
     return SEA_OK;
 }
 
@@ -447,21 +474,29 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             st = sea__err(err, SEA_ERR_LIMIT, "fit: N = %zu is too large for the randomized solver", N);
             goto out;
         }
-        for (int g = 0; g < 3; g++)
-            if (g == 0 || use_rand[g - 1]) {
-                grams[g] = sea__malloc_big(nn, sizeof(double));
-                if (!grams[g]) {
-                    st = sea__err_nomem(err, "fit Gram matrices");
-                    goto out;
+        {
+            int wantg[3] = {1, use_rand[0], use_rand[1]};
+            for (int g = 0; g < 3; g++)
+                if (wantg[g]) {
+                    grams[g] = sea__malloc_big(nn, sizeof(double));
+                    if (!grams[g]) {
+                        st = sea__err_nomem(err, "fit Gram matrices");
+                        goto out;
+                    }
                 }
-                st = gram(grams[g], a[g], d, N, nt, err);
-                if (st) goto out;
-            }
+            st = grams_compute(grams, a, wantg, d, N, nt, err);
+            if (st) goto out;
+        }
         for (int s = 0; s < 2; s++)
             if (use_rand[s]) {
-                double acc = 0;
-                for (size_t i = 0; i < nn; i++) acc += grams[0][i] * grams[1 + s][i];
-                energy[s] = acc / ((double)N * (double)N);
+                /* ⟨G0, G±⟩ from the upper triangles: the diagonal once, the rest twice */
+                double diag = 0, off = 0;
+                const double *g0 = grams[0], *gs = grams[1 + s];
+                for (size_t j = 0; j < N; j++) {
+                    for (size_t i = 0; i < j; i++) off += g0[i + j * N] * gs[i + j * N];
+                    diag += g0[j + j * N] * gs[j + j * N];
+                }
+                energy[s] = (diag + 2.0 * off) / ((double)N * (double)N);
             }
         trace(&tt, "Gram matrices and energies", l);
         two = (use_rand[0] && use_rand[1] && nt >= 2) ? 2 : 1;
