@@ -1,5 +1,6 @@
 /* src/eval/runner.c: running many scoring jobs on the model: item selection (limit, folds),
  * workers, the edit on each worker's context, progress and token accounting. */
+#define _POSIX_C_SOURCE 200809L
 #include <string.h>
 #include <time.h>
 
