@@ -94,10 +94,27 @@ START_TEST(test_gemm_split_invariance)
         K->gemm[slot](part, (size_t)rows, x, (size_t)n_in, T, w, n_in, 5, 6);
         K->gemm[slot](part, (size_t)rows, x, (size_t)n_in, T, w, n_in, 6, 37);
         ck_assert_msg(memcmp(full, part, (size_t)T * rows * 4) == 0, "row split changes results");
-        /* one token at a time */
-        for (int t = 0; t < T; t++)
-            K->gemm[slot](part + (size_t)t * rows, (size_t)rows, x + (size_t)t * n_in, (size_t)n_in, 1, w, n_in, 0, rows);
+        /* tokens in uneven groups of two or more: the same tiles' order, bit for bit */
+        K->gemm[slot](part, (size_t)rows, x, (size_t)n_in, 7, w, n_in, 0, rows);
+        K->gemm[slot](part + (size_t)7 * rows, (size_t)rows, x + (size_t)7 * n_in, (size_t)n_in, 2, w, n_in, 0, rows);
+        K->gemm[slot](part + (size_t)9 * rows, (size_t)rows, x + (size_t)9 * n_in, (size_t)n_in, T - 9, w, n_in, 0, rows);
         ck_assert_msg(memcmp(full, part, (size_t)T * rows * 4) == 0, "token split changes results");
+        /* one token at a time (the decode kernel): row splits still change nothing ... */
+        {
+            float *one = malloc((size_t)rows * 4), *one2 = malloc((size_t)rows * 4);
+            K->gemm[slot](one, (size_t)rows, x, (size_t)n_in, 1, w, n_in, 0, rows);
+            K->gemm[slot](one2, (size_t)rows, x, (size_t)n_in, 1, w, n_in, 0, 13);
+            K->gemm[slot](one2, (size_t)rows, x, (size_t)n_in, 1, w, n_in, 13, rows);
+            ck_assert_msg(memcmp(one, one2, (size_t)rows * 4) == 0, "row split changes decode results");
+            /* ... and it agrees with the batched call to float rounding */
+            for (int r = 0; r < rows; r++) {
+                double mag = 0;
+                for (int k = 0; k < n_in; k++) mag += fabs((double)x[k] * (double)wf[(size_t)r * n_in + k]);
+                ck_assert_msg(fabs((double)one[r] - (double)full[r]) <= 4.0 * n_in * 6e-8 * mag + 1e-30,
+                              "decode row %d: %g vs batched %g", r, (double)one[r], (double)full[r]);
+            }
+            free(one), free(one2);
+        }
         free(w);
     }
 out:

@@ -55,9 +55,24 @@ SEA_API void sea_config_rope_inv_freq(const sea_llama_config *cfg, float *inv_fr
 /* ---- model ---- */
 typedef struct sea_model sea_model;
 
+/* How weights are held. MMAP (the default): read straight from the memory-mapped checkpoint,
+ * nothing copied. COPY: copied once into anonymous memory at open (as stored: bf16 stays bf16),
+ * which streams faster on some machines (doc/PERFORMANCE.md) at the cost of the copy's memory. */
+typedef enum sea_load { SEA_LOAD_MMAP = 0, SEA_LOAD_COPY = 1 } sea_load;
+
+typedef struct sea_model_params {
+    sea_load load; /* default: $SEA_LOAD ("mmap" or "copy") when set, else SEA_LOAD_MMAP */
+} sea_model_params;
+
+SEA_API sea_model_params sea_model_default_params(void);
+
 /* Open a model directory: config.json + model.safetensors or sharded checkpoint. Every
- * tensor's presence, dtype and shape are checked against the config. Weights stay mapped. */
+ * tensor's presence, dtype and shape are checked against the config. Weights stay mapped
+ * (sea_model_open uses the default parameters). */
 SEA_API sea_status sea_model_open(sea_model **out, const char *dir, sea_err *err);
+SEA_API sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_params *p,
+                                     sea_err *err);
+SEA_API sea_load sea_model_load_mode(const sea_model *m);
 SEA_API void sea_model_close(sea_model *m);
 SEA_API const sea_llama_config *sea_model_config(const sea_model *m);
 SEA_API const char *sea_model_dir(const sea_model *m);

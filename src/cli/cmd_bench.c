@@ -175,7 +175,7 @@ out:
 
 int cmd_bench(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *load = NULL;
     long P = 128, G = 32, threads = 0, reps = 1;
     int json = 0;
     cli_opt opts[] = {
@@ -183,6 +183,7 @@ int cmd_bench(int argc, char **argv)
         {"prompt-tokens", 0, CLI_INT, &P, "P", "tokens in the prefill call (default 128)", 1, 1 << 20, NULL},
         {"gen-tokens", 0, CLI_INT, &G, "G", "decode steps after it (default 32)", 0, 1 << 20, NULL},
         {"reps", 'r', CLI_INT, &reps, "R", "repeat and keep the best of R runs (default 1)", 1, 1000, NULL},
+        {"load", 0, CLI_STR, &load, "MODE", "weights: mmap (read from the mapped file) or copy (into memory); default $SEA_LOAD or mmap", 0, -1, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
     };
@@ -200,7 +201,15 @@ int cmd_bench(int argc, char **argv)
     if (rc >= 0) return rc;
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    {
+        sea_model_params mp = sea_model_default_params();
+        if (load) {
+            if (strcmp(load, "mmap") == 0) mp.load = SEA_LOAD_MMAP;
+            else if (strcmp(load, "copy") == 0) mp.load = SEA_LOAD_COPY;
+            else return cli_usage_error(argv[0], "--load must be mmap or copy");
+        }
+        if (sea_model_open_ex(&m, dir, &mp, &err) != SEA_OK) goto fail;
+    }
     if (P + G > sea_model_config(m)->max_pos) {
         sea__err(&err, SEA_ERR_ARG, "P + G = %ld exceeds the model's %d positions", P + G, sea_model_config(m)->max_pos);
         goto fail;
@@ -232,11 +241,14 @@ int cmd_bench(int argc, char **argv)
         int nth = threads ? (int)threads : cli_default_threads();
         if (json)
             printf("{\"prefill_tokens_per_s\":%.3f,\"decode_tokens_per_s\":%.3f,\"decode_weight_gb_per_s\":%.3f,"
-                   "\"prompt_tokens\":%ld,\"gen_tokens\":%ld,\"threads\":%d,\"simd\":\"%s\",\"weight_bytes\":%llu}\n",
-                   best_pp, best_tg, gbs, P, G, nth, sea_simd_name(), (unsigned long long)sea_model_weight_bytes(m));
+                   "\"prompt_tokens\":%ld,\"gen_tokens\":%ld,\"threads\":%d,\"simd\":\"%s\",\"weight_bytes\":%llu,"
+                   "\"load\":\"%s\"}\n",
+                   best_pp, best_tg, gbs, P, G, nth, sea_simd_name(), (unsigned long long)sea_model_weight_bytes(m),
+                   sea_model_load_mode(m) == SEA_LOAD_COPY ? "copy" : "mmap");
         else
             printf("prefill %ld tokens: %.2f tok/s\ndecode %ld tokens: %.2f tok/s (%.1f GB/s of weights)\n"
-                   "threads %d, kernels %s\n", P, best_pp, G, best_tg, gbs, nth, sea_simd_name());
+                   "threads %d, kernels %s, weights %s\n", P, best_pp, G, best_tg, gbs, nth, sea_simd_name(),
+                   sea_model_load_mode(m) == SEA_LOAD_COPY ? "copied into memory" : "memory-mapped");
     }
     rc = CLI_EXIT_OK;
     goto out;

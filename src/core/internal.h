@@ -20,6 +20,11 @@ char *sea__strdup(const char *s);
 char *sea__strndup(const char *s, size_t n);
 /* malloc of count*size with an overflow check; NULL on overflow or failure. */
 void *sea__malloc_array(size_t count, size_t size);
+/* Large arrays advised to use huge pages before their first touch (bigmem.c); freed with
+ * sea__free. _calloc_big zeroes. sea__advise_huge advises an existing range (no-op elsewhere). */
+void *sea__malloc_big(size_t count, size_t size);
+void *sea__calloc_big(size_t count, size_t size);
+void sea__advise_huge(void *p, size_t bytes);
 
 /* ---- error reports ----
  * sea__err returns `status` so callers can write `return sea__err(err, SEA_ERR_FORMAT, ...)`.

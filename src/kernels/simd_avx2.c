@@ -1,8 +1,8 @@
 /* src/kernels/simd_avx2.c: AVX2 + FMA + F16C kernels (compiled with those flags only here,
  * chosen at run time).
  *
- * Same design as the AVX-512 file with 8 lanes and 16 registers: a tile of 3 weight rows x 4
- * tokens (12 accumulators + 3 weight vectors + 1 activation vector). The k tail (n_in not a
+ * Same design as the AVX-512 file with 8 lanes and 16 registers: a tile of 4 weight rows x 3
+ * tokens (12 accumulators + 3 activation vectors + 1 weight vector). The k tail (n_in not a
  * multiple of 8) is copied into zero-padded 8-lane buffers so that every output element is
  * accumulated identically in every tile shape. */
 #include <immintrin.h>
@@ -13,8 +13,8 @@
 #include "core/internal.h"
 #include "kernels/matmul.h"
 
-#define RM 3
-#define RN 4
+#define RM 4 /* weight rows per tile */
+#define RN 3 /* tokens per tile: 12 accumulators + 3 activations + 1 weight = 16 ymm */
 #define TB 96
 
 static inline __m256 ld_f32(const void *w, size_t i)
@@ -59,6 +59,8 @@ static inline float hsum(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
+/* One tile: rows r..r+rm-1 x tokens t..t+rn-1 (compile-time rm, rn). Per 8-lane chunk of k the
+ * rn activation vectors are loaded once, then each weight row is widened and used rn times. */
 #define DEFINE_TILE(NAME, LD, LDT)                                                              \
     static inline __attribute__((always_inline)) void NAME(                                     \
         float *y, size_t ldy, const float *x, size_t ldx, const void *w, int n_in, int r, int t, \
@@ -66,29 +68,29 @@ static inline float hsum(__m256 v)
     {                                                                                           \
         __m256 acc[RM][RN];                                                                     \
         const int nfull = n_in & ~7, nt = n_in & 7;                                             \
-        _Pragma("GCC unroll 3") for (int i = 0; i < rm; i++)                                    \
+        _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                                    \
             _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++) acc[i][j] = _mm256_setzero_ps(); \
         for (int k = 0; k < nfull; k += 8) {                                                    \
-            __m256 wv[RM];                                                                      \
-            _Pragma("GCC unroll 3") for (int i = 0; i < rm; i++)                                \
-                wv[i] = LD(w, (size_t)(r + i) * (size_t)n_in + (size_t)k);                       \
-            _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++) {                              \
-                __m256 xv = _mm256_loadu_ps(x + (size_t)(t + j) * ldx + (size_t)k);             \
-                _Pragma("GCC unroll 3") for (int i = 0; i < rm; i++)                            \
-                    acc[i][j] = _mm256_fmadd_ps(wv[i], xv, acc[i][j]);                          \
+            __m256 xv[RN];                                                                      \
+            _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++)                                \
+                xv[j] = _mm256_loadu_ps(x + (size_t)(t + j) * ldx + (size_t)k);                  \
+            _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++) {                              \
+                __m256 wv = LD(w, (size_t)(r + i) * (size_t)n_in + (size_t)k);                   \
+                _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++)                            \
+                    acc[i][j] = _mm256_fmadd_ps(wv, xv[j], acc[i][j]);                          \
             }                                                                                   \
         }                                                                                       \
         if (nt) {                                                                               \
-            __m256 wv[RM];                                                                      \
-            _Pragma("GCC unroll 3") for (int i = 0; i < rm; i++)                                \
-                wv[i] = LDT(w, (size_t)(r + i) * (size_t)n_in + (size_t)nfull, nt);              \
-            _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++) {                              \
-                __m256 xv = tail_f32(x, (size_t)(t + j) * ldx + (size_t)nfull, nt);              \
-                _Pragma("GCC unroll 3") for (int i = 0; i < rm; i++)                            \
-                    acc[i][j] = _mm256_fmadd_ps(wv[i], xv, acc[i][j]);                          \
+            __m256 xv[RN];                                                                      \
+            _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++)                                \
+                xv[j] = tail_f32(x, (size_t)(t + j) * ldx + (size_t)nfull, nt);                  \
+            _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++) {                              \
+                __m256 wv = LDT(w, (size_t)(r + i) * (size_t)n_in + (size_t)nfull, nt);          \
+                _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++)                            \
+                    acc[i][j] = _mm256_fmadd_ps(wv, xv[j], acc[i][j]);                          \
             }                                                                                   \
         }                                                                                       \
-        _Pragma("GCC unroll 3") for (int i = 0; i < rm; i++)                                    \
+        _Pragma("GCC unroll 4") for (int i = 0; i < rm; i++)                                    \
             _Pragma("GCC unroll 4") for (int j = 0; j < rn; j++)                                \
                 y[(size_t)(t + j) * ldy + (size_t)(r + i)] = hsum(acc[i][j]);                   \
     }
@@ -97,21 +99,51 @@ DEFINE_TILE(tile_f32, ld_f32, tail_f32)
 DEFINE_TILE(tile_bf16, ld_bf16, tail_bf16)
 DEFINE_TILE(tile_f16, ld_f16, tail_f16)
 
-#define DEFINE_GEMM(NAME, TILE)                                                                 \
+/* One token (decode): rows streamed front to back with four accumulators (8-lane chunk c
+ * goes to c % 4), as in the AVX-512 file. */
+#define DEFINE_GEMV(NAME, LD, LDT)                                                              \
+    static void NAME(float *y, const float *x, const void *w, int n_in, int r0, int r1)         \
+    {                                                                                           \
+        const int n32 = n_in & ~31, nfull = n_in & ~7, nt = n_in & 7;                           \
+        for (int r = r0; r < r1; r++) {                                                         \
+            size_t base = (size_t)r * (size_t)n_in;                                              \
+            __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),       \
+                           _mm256_setzero_ps()};                                                \
+            int k = 0;                                                                          \
+            for (; k < n32; k += 32) {                                                          \
+                a[0] = _mm256_fmadd_ps(LD(w, base + (size_t)k), _mm256_loadu_ps(x + k), a[0]);  \
+                a[1] = _mm256_fmadd_ps(LD(w, base + (size_t)k + 8), _mm256_loadu_ps(x + k + 8), a[1]); \
+                a[2] = _mm256_fmadd_ps(LD(w, base + (size_t)k + 16), _mm256_loadu_ps(x + k + 16), a[2]); \
+                a[3] = _mm256_fmadd_ps(LD(w, base + (size_t)k + 24), _mm256_loadu_ps(x + k + 24), a[3]); \
+            }                                                                                   \
+            for (; k < nfull; k += 8)                                                           \
+                a[(k >> 3) & 3] = _mm256_fmadd_ps(LD(w, base + (size_t)k), _mm256_loadu_ps(x + k), a[(k >> 3) & 3]); \
+            if (nt)                                                                             \
+                a[(k >> 3) & 3] = _mm256_fmadd_ps(LDT(w, base + (size_t)k, nt), tail_f32(x, (size_t)k, nt), \
+                                                  a[(k >> 3) & 3]);                            \
+            y[r] = hsum(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3])));   \
+        }                                                                                       \
+    }
+
+DEFINE_GEMV(gemv_f32, ld_f32, tail_f32)
+DEFINE_GEMV(gemv_bf16, ld_bf16, tail_bf16)
+DEFINE_GEMV(gemv_f16, ld_f16, tail_f16)
+
+#define DEFINE_GEMM(NAME, TILE, GEMV)                                                           \
     static void NAME(float *y, size_t ldy, const float *x, size_t ldx, int T, const void *w,    \
                      int n_in, int r0, int r1)                                                  \
     {                                                                                           \
+        if (T == 1) {                                                                           \
+            GEMV(y, x, w, n_in, r0, r1);                                                        \
+            return;                                                                             \
+        }                                                                                       \
         for (int t0 = 0; t0 < T; t0 += TB) {                                                    \
             int t1 = SEA_MIN(T, t0 + TB), r = r0;                                               \
             for (; r + RM <= r1; r += RM) {                                                     \
                 int t = t0;                                                                     \
                 for (; t + RN <= t1; t += RN) TILE(y, ldy, x, ldx, w, n_in, r, t, RM, RN);      \
-                switch (t1 - t) {                                                               \
-                case 3: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 3); break;                      \
-                case 2: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 2); break;                      \
-                case 1: TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 1); break;                      \
-                default: break;                                                                 \
-                }                                                                               \
+                if (t1 - t == 2) TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 2);                    \
+                else if (t1 - t == 1) TILE(y, ldy, x, ldx, w, n_in, r, t, RM, 1);               \
             }                                                                                   \
             for (; r < r1; r++) {                                                               \
                 int t = t0;                                                                     \
@@ -121,9 +153,9 @@ DEFINE_TILE(tile_f16, ld_f16, tail_f16)
         }                                                                                       \
     }
 
-DEFINE_GEMM(gemm_f32, tile_f32)
-DEFINE_GEMM(gemm_bf16, tile_bf16)
-DEFINE_GEMM(gemm_f16, tile_f16)
+DEFINE_GEMM(gemm_f32, tile_f32, gemv_f32)
+DEFINE_GEMM(gemm_bf16, tile_bf16, gemv_bf16)
+DEFINE_GEMM(gemm_f16, tile_f16, gemv_f16)
 
 static float dot_f32(const float *a, const float *b, int n)
 {

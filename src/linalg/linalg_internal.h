@@ -56,11 +56,6 @@ void sea__daxpy_scalar(size_t n, double alpha, const double *x, double *y);
 double sea__ddot_scalar(size_t n, const double *x, const double *y);
 void sea__drot_scalar(size_t n, double *x, double *y, double c, double s);
 
-/* Large work arrays advised to use huge pages (see mem.c); freed with sea__free. The _big
- * calloc zeroes explicitly (after the advice). */
-void sea__advise_huge(void *p, size_t bytes);
-void *sea__malloc_big(size_t count, size_t size);
-void *sea__calloc_big(size_t count, size_t size);
 
 /* Threads to use for n_threads (<= 0: OpenMP's maximum; 1 without OpenMP). */
 int sea__threads(int n_threads);

@@ -3,6 +3,7 @@
  * mapping; only norm vectors are converted to f32, and tensors whose data is not aligned to
  * their element size (files written before 2023) are copied. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/model_internal.h"
@@ -51,7 +52,8 @@ static sea_status need(const sea_st_tensor **out, sea_model *m, const char *name
     return SEA_OK;
 }
 
-/* Weight matrix view of a tensor; copies misaligned data into an owned buffer. */
+/* Weight matrix view of a tensor; copies the data into an owned buffer when it is misaligned
+ * or the model is loaded in copy mode. */
 static sea_status as_mat(sea_mat *w, sea_model *m, const sea_st_tensor *t, sea_err *err)
 {
     size_t es = sea_dtype_size(t->dtype);
@@ -59,8 +61,8 @@ static sea_status as_mat(sea_mat *w, sea_model *m, const sea_st_tensor *t, sea_e
     w->rows = (int)t->shape[0];
     w->cols = (int)t->shape[1];
     w->data = t->data;
-    if ((uintptr_t)t->data % es != 0) {
-        void *copy = sea__malloc((size_t)t->nbytes), **owned;
+    if ((uintptr_t)t->data % es != 0 || m->load == SEA_LOAD_COPY) {
+        void *copy = sea__malloc_big((size_t)t->nbytes, 1), **owned;
         if (!copy) return sea__err_nomem(err, "an aligned copy of a weight");
         memcpy(copy, t->data, (size_t)t->nbytes);
         owned = sea__realloc(m->owned, (m->n_owned + 1) * sizeof *owned);
@@ -140,7 +142,21 @@ void sea_model_close(sea_model *m)
     sea__free(m);
 }
 
+sea_model_params sea_model_default_params(void)
+{
+    sea_model_params p;
+    const char *env = getenv("SEA_LOAD");
+    p.load = env && strcmp(env, "copy") == 0 ? SEA_LOAD_COPY : SEA_LOAD_MMAP;
+    return p;
+}
+
 sea_status sea_model_open(sea_model **out, const char *dir, sea_err *err)
+{
+    sea_model_params p = sea_model_default_params();
+    return sea_model_open_ex(out, dir, &p, err);
+}
+
+sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_params *pp, sea_err *err)
 {
     sea_model *m;
     sea_status st;
@@ -156,6 +172,11 @@ sea_status sea_model_open(sea_model **out, const char *dir, sea_err *err)
     if (!m || !(m->dir = sea__strdup(dir))) {
         sea__free(m);
         return sea__err_nomem(err, "a model");
+    }
+    m->load = pp ? pp->load : SEA_LOAD_MMAP;
+    if (m->load != SEA_LOAD_MMAP && m->load != SEA_LOAD_COPY) {
+        sea_model_close(m);
+        return sea__err(err, SEA_ERR_ARG, "unknown load mode %d", (int)pp->load);
     }
     if ((st = sea_config_load(&m->cfg, dir, err)) != SEA_OK) goto fail;
     if ((st = sea_st_dir_open(&m->st, dir, err)) != SEA_OK) goto fail;
@@ -226,3 +247,4 @@ const char *sea_model_dir(const sea_model *m) { return m->dir; }
 uint64_t sea_model_n_params(const sea_model *m) { return m->n_params; }
 uint64_t sea_model_weight_bytes(const sea_model *m) { return m->weight_bytes; }
 sea_dtype sea_model_dtype(const sea_model *m) { return m->dtype; }
+sea_load sea_model_load_mode(const sea_model *m) { return m->load; }

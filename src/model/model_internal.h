@@ -34,6 +34,7 @@ struct sea_model {
     size_t n_owned;
     uint64_t n_params, weight_bytes;
     sea_dtype dtype;
+    sea_load load;
 };
 
 typedef struct ctx_hook {

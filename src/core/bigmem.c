@@ -1,13 +1,13 @@
-/* src/linalg/mem.c: large work arrays. On this kind of machine (Linux VMs with transparent
- * huge pages in "madvise" mode) a first touch costs a page fault per 4 KiB, and the fit touches
- * hundreds of MiB of fresh memory per layer: faulting it in 4 KiB pages took longer than the
- * arithmetic (about 6 ms per MiB against 0.25 with 2 MiB pages, measured on the development
- * VM). So big arrays are advised to use huge pages before they are first written. */
+/* src/core/bigmem.c: large arrays (fit work arrays, KV caches, copied weights). On Linux VMs
+ * with transparent huge pages in "madvise" mode a first touch costs a page fault per 4 KiB:
+ * faulting in hundreds of MiB that way took longer than the arithmetic of a fit (about 6 ms per
+ * MiB against 0.25 with 2 MiB pages, measured on the development VM). So big arrays are advised
+ * to use huge pages before they are first written. */
 #define _DEFAULT_SOURCE
 #include <stdint.h>
 #include <string.h>
 
-#include "linalg/linalg_internal.h"
+#include "core/internal.h"
 #if defined(HAVE_MADVISE)
 #include <sys/mman.h>
 #endif
