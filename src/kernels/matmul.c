@@ -155,27 +155,49 @@ static int dtype_slot(sea_dtype dt)
     return dt == SEA_DTYPE_F16 ? 1 : dt == SEA_DTYPE_BF16 ? 2 : 0;
 }
 
-void sea__matmul(float *y, const float *x, int T, const sea_mat *w, int n_threads)
+/* Rows of several products with the same input, in blocks of 16, split evenly over threads:
+ * one fork/join for Q, K and V (or gate and up) instead of one each, and both threads stream
+ * weights for longer between barriers. Each output is computed by one thread, in a fixed order. */
+void sea__matmul_multi(float *const *ys, const float *x, int T, const sea_mat *const *ws, int n, int n_threads)
 {
-    sea_gemm_fn fn = sea__kernels()->gemm[dtype_slot(w->dtype)];
-    int rows = w->rows;
-    /* blocks of 16 rows keep every kernel tile whole; few rows or one thread: no team */
-    int n_blocks = (rows + 15) / 16;
+    int n_blocks = 0;
+    size_t work = 0;
+    for (int i = 0; i < n; i++) {
+        n_blocks += (ws[i]->rows + 15) / 16;
+        work += (size_t)ws[i]->rows * (size_t)ws[i]->cols * (size_t)T;
+    }
     if (n_threads < 1) n_threads = 1;
     if (n_threads > n_blocks) n_threads = n_blocks;
 #ifdef _OPENMP
-    if (n_threads > 1 && (size_t)rows * (size_t)w->cols * (size_t)T >= 32768) {
+    if (n_threads > 1 && work >= 32768) {
 #pragma omp parallel num_threads(n_threads)
         {
             int ith = omp_get_thread_num(), nth = omp_get_num_threads();
             int b0 = (int)((long long)n_blocks * ith / nth), b1 = (int)((long long)n_blocks * (ith + 1) / nth);
-            int r0 = b0 * 16, r1 = SEA_MIN(b1 * 16, rows);
-            if (r0 < r1) fn(y, (size_t)rows, x, (size_t)w->cols, T, w->data, w->cols, r0, r1);
+            int base = 0;
+            for (int i = 0; i < n && base < b1; i++) {
+                int nb = (ws[i]->rows + 15) / 16, lo = SEA_MAX(b0, base) - base, hi = SEA_MIN(b1, base + nb) - base;
+                if (lo < hi) {
+                    sea_gemm_fn fn = sea__kernels()->gemm[dtype_slot(ws[i]->dtype)];
+                    fn(ys[i], (size_t)ws[i]->rows, x, (size_t)ws[i]->cols, T, ws[i]->data, ws[i]->cols, lo * 16,
+                       SEA_MIN(hi * 16, ws[i]->rows));
+                }
+                base += nb;
+            }
         }
         return;
     }
 #endif
-    fn(y, (size_t)rows, x, (size_t)w->cols, T, w->data, w->cols, 0, rows);
+    (void)work;
+    for (int i = 0; i < n; i++) {
+        sea_gemm_fn fn = sea__kernels()->gemm[dtype_slot(ws[i]->dtype)];
+        fn(ys[i], (size_t)ws[i]->rows, x, (size_t)ws[i]->cols, T, ws[i]->data, ws[i]->cols, 0, ws[i]->rows);
+    }
+}
+
+void sea__matmul(float *y, const float *x, int T, const sea_mat *w, int n_threads)
+{
+    sea__matmul_multi(&y, x, T, &w, 1, n_threads);
 }
 
 void sea__to_f32(float *dst, const void *src, sea_dtype dt, size_t n)

@@ -55,6 +55,8 @@ extern const sea_kernels sea__kernels_neon;
 
 /* Driver: y [T, w->rows] = x [T, w->cols] * w^T, rows split over n_threads. */
 void sea__matmul(float *y, const float *x, int T, const sea_mat *w, int n_threads);
+/* Several products of the same input x [T, cols] in one parallel region: ys[i] [T, ws[i]->rows]. */
+void sea__matmul_multi(float *const *ys, const float *x, int T, const sea_mat *const *ws, int n, int n_threads);
 
 /* Convert n weights of dtype to float (scalar; used for embeddings and norms). */
 void sea__to_f32(float *dst, const void *src, sea_dtype dtype, size_t n);

@@ -130,9 +130,12 @@ static sea_status layer_forward(sea_ctx *c, int l, float *x, int T, int pos0)
     sea_status st;
 
     rmsnorm(c->xb, x, L->attn_norm, T, d, cfg->rms_eps, nth);
-    sea__matmul(c->q, c->xb, T, &L->wq, nth);
-    sea__matmul(kc, c->xb, T, &L->wk, nth); /* straight into the cache: row stride = kvdim */
-    sea__matmul(vc, c->xb, T, &L->wv, nth);
+    {
+        /* K and V go straight into the cache: its row stride is kvdim */
+        float *const ys[3] = {c->q, kc, vc};
+        const sea_mat *const ws[3] = {&L->wq, &L->wk, &L->wv};
+        sea__matmul_multi(ys, c->xb, T, ws, 3, nth);
+    }
     for (int t = 0; t < T; t++) {
         const float *cs = c->cos_t + (size_t)(pos0 + t) * (size_t)half;
         const float *sn = c->sin_t + (size_t)(pos0 + t) * (size_t)half;
@@ -145,8 +148,11 @@ static sea_status layer_forward(sea_ctx *c, int l, float *x, int T, int pos0)
     add_rows(x, c->xb, (size_t)T * (size_t)d);
 
     rmsnorm(c->xb, x, L->ffn_norm, T, d, cfg->rms_eps, nth);
-    sea__matmul(c->h1, c->xb, T, &L->w_gate, nth);
-    sea__matmul(c->h2, c->xb, T, &L->w_up, nth);
+    {
+        float *const ys[2] = {c->h1, c->h2};
+        const sea_mat *const ws[2] = {&L->w_gate, &L->w_up};
+        sea__matmul_multi(ys, c->xb, T, ws, 2, nth);
+    }
     silu_mul(c->h1, c->h2, (size_t)T * (size_t)cfg->d_ff, nth);
     sea__matmul(c->xb, c->h1, T, &L->w_down, nth);
     if ((st = run_hooks(c, SEA_SITE_MLP, l, c->xb, T, pos0)) != SEA_OK) return st;
