@@ -17,6 +17,7 @@ include tests/forward.mk
 include tests/tokenizer.mk
 include tests/spectral.mk
 include tests/sea.mk
+include tests/security.mk
 endif
 
 TESTS += $(check_PROGRAMS)
