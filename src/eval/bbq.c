@@ -224,15 +224,13 @@ static sea_status parse_item(bbq_item *it, const sea_json *root, const char *pat
 sea_status sea_bbq_load(sea_bbq **out, const char *path, sea_err *err)
 {
     char *text;
-    size_t len, lines = 1, line = 0;
+    size_t len, line = 0, cap = 0;
     sea_bbq *d;
     sea_status st;
     *out = NULL;
     if ((st = sea__read_file(&text, &len, path, BBQ_MAX_BYTES, err)) != SEA_OK) return st;
-    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
     d = sea__calloc(1, sizeof *d);
-    if (!d || !(d->items = sea__calloc(lines, sizeof *d->items))) {
-        sea__free(d);
+    if (!d) {
         sea__free(text);
         return sea__err_nomem(err, "BBQ items");
     }
@@ -248,6 +246,21 @@ sea_status sea_bbq_load(sea_bbq **out, const char *path, sea_err *err)
             sea__err_prefix(err, "%s: line %zu", path, line);
             break;
         }
+        /* items grow with the lines that hold JSON, not with all newlines: a file of blank lines
+         * must not ask for memory in proportion to them (no overflow: each item's line is longer
+         * than sizeof(bbq_item)) */
+        if (d->n == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            bbq_item *ni = sea__realloc(d->items, nc * sizeof *ni);
+            if (!ni) {
+                sea_json_free(doc);
+                st = sea__err_nomem(err, "BBQ items");
+                break;
+            }
+            d->items = ni;
+            cap = nc;
+        }
+        memset(&d->items[d->n], 0, sizeof d->items[d->n]);
         st = parse_item(&d->items[d->n], sea_json_root(doc), path, line, err);
         d->items[d->n].line = line;
         d->n++; /* counted even on failure so that free releases its fields */

@@ -50,15 +50,15 @@ sea_status sea_demos_parse(sea_demos **out, const char *text, size_t len, const 
 {
     static const char *const keys[3] = {"prompt", "positive", "negative"};
     sea_demos *d;
-    size_t n_lines = 0, cap_str = 0, used = 0, line = 0;
+    size_t cap_items = 0, cap_str = 0, used = 0, line = 0;
     sea_status st = SEA_OK;
     *out = NULL;
-    for (size_t i = 0; i < len; i++) n_lines += text[i] == '\n';
     d = sea__calloc(1, sizeof *d);
     if (!d) return sea__err_nomem(err, "demonstrations");
-    d->items = sea__calloc(n_lines + 1, sizeof *d->items);
+    /* items grow with the demonstrations found, not with the lines: a file of blank lines
+     * must not ask for memory in proportion to its newlines */
     d->strings = sea__malloc(len + 1); /* decoded strings are never longer than the file */
-    if (!d->items || !d->strings) {
+    if (!d->strings) {
         sea_demos_free(d);
         return sea__err_nomem(err, "demonstrations");
     }
@@ -85,7 +85,20 @@ sea_status sea_demos_parse(sea_demos **out, const char *text, size_t len, const 
             sea_json_free(doc);
             break;
         }
+        if (d->n == cap_items) {
+            size_t nc = cap_items ? 2 * cap_items : 64;
+            /* no overflow: each demonstration takes more bytes of the file than sizeof(sea_demo) */
+            sea_demo *ni = sea__realloc(d->items, nc * sizeof *ni);
+            if (!ni) {
+                st = sea__err_nomem(err, "demonstrations");
+                sea_json_free(doc);
+                break;
+            }
+            d->items = ni;
+            cap_items = nc;
+        }
         it = &d->items[d->n];
+        memset(it, 0, sizeof *it);
         for (int k = 0; k < 3; k++) {
             const sea_json *v = sea_json_get(root, keys[k]);
             const char **field = k == 0 ? &it->prompt : k == 1 ? &it->positive : &it->negative;

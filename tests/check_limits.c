@@ -1,0 +1,140 @@
+/* tests/check_limits.c: memory a reader asks for is bounded by the size of its input
+ * (doc/SECURITY.md, "Limits"). Each test gives a reader an input built to make it allocate out
+ * of proportion (many newlines, many one-byte fields or answers, counts that promise more than
+ * the file holds) and checks, through the allocator hook, that the peak of live bytes stays
+ * within a small multiple of the input, or that the input is refused with SEA_ERR_LIMIT.
+ * Regression tests for the bugs the audit found: demonstration and BBQ files sized their item
+ * tables by the number of newlines (32 and 80 bytes per newline). */
+#include "hostile.h"
+
+static char g_tmp[4096];
+
+static void setup(void)
+{
+    ht_tmpdir(g_tmp, sizeof g_tmp);
+}
+
+static void teardown(void)
+{
+    ht_rm_tree(g_tmp);
+}
+
+/* A file of `head`, then n copies of `unit`, then `tail`; path in buf. Returns its size. */
+static size_t write_repeated(char *buf, size_t cap, const char *name, const char *head, const char *unit, size_t n,
+                             const char *tail)
+{
+    FILE *f;
+    size_t ul = strlen(unit);
+    ht_path(buf, cap, g_tmp, name);
+    f = fopen(buf, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(head, f);
+    for (size_t i = 0; i < n; i++) ck_assert(fwrite(unit, 1, ul, f) == ul);
+    fputs(tail, f);
+    ck_assert_int_eq(fclose(f), 0);
+    return strlen(head) + n * ul + strlen(tail);
+}
+
+#define DEMO "{\"prompt\":\"In the beginning\",\"positive\":\" God\",\"negative\":\" man\"}\n"
+
+START_TEST(test_demos_blank_lines)
+{
+    /* 2,000,000 newlines and one demonstration: the item table used to take 64 MB */
+    char path[4200];
+    size_t len = write_repeated(path, sizeof path, "demos.jsonl", DEMO, "\n", 2000000, DEMO);
+    sea_demos *d = NULL;
+    sea_err err;
+    ht_track_allocations();
+    ck_assert_int_eq(sea_demos_load(&d, path, &err), SEA_OK);
+    ck_assert_uint_eq(sea_demos_count(d), 2);
+    ck_assert_uint_eq(sea_demos_at(d, 1)->line, 2000002);
+    sea_demos_free(d);
+    sea_set_allocator(NULL);
+    /* the file and its decoded strings, each at most len + 1 bytes, plus small tables */
+    ck_assert_msg(ht_peak <= 2 * len + 262144, "peak %zu bytes for a %zu-byte file", ht_peak, len);
+    ck_assert_uint_eq(ht_live, 0);
+}
+END_TEST
+
+#define BBQ_ITEM                                                                                                      \
+    "{\"context\":\"c\",\"question\":\"q\",\"ans0\":\"a\",\"ans1\":\"b\",\"ans2\":\"Unknown\",\"label\":1,"        \
+    "\"category\":\"Age\",\"question_polarity\":\"neg\",\"answer_info\":{\"ans0\":[\"a\",\"old\"],"                \
+    "\"ans1\":[\"b\",\"nonOld\"],\"ans2\":[\"Unknown\",\"unknown\"]},\"additional_metadata\":"                       \
+    "{\"stereotyped_groups\":[\"old\"]}}\n"
+
+START_TEST(test_bbq_blank_lines)
+{
+    /* 2,000,000 newlines and two items: the item table used to take 160 MB */
+    char path[4200];
+    size_t len = write_repeated(path, sizeof path, "bbq.jsonl", BBQ_ITEM, "\n", 2000000, BBQ_ITEM);
+    sea_bbq *d = NULL;
+    sea_err err;
+    ht_track_allocations();
+    ck_assert_int_eq(sea_bbq_load(&d, path, &err), SEA_OK);
+    ck_assert_uint_eq(sea_bbq_count(d), 2);
+    sea_bbq_free(d);
+    sea_set_allocator(NULL);
+    ck_assert_msg(ht_peak <= len + 262144, "peak %zu bytes for a %zu-byte file", ht_peak, len);
+    ck_assert_uint_eq(ht_live, 0);
+}
+END_TEST
+
+START_TEST(test_projection_counts_need_the_file)
+{
+    /* metadata promising d = 2^24 and k = 2^24 (a 64 TiB u_pos) with no tensor: nothing is
+     * sized from the promise; the missing tensor is reported */
+    char path[4200];
+    const char *meta = "{\"kind\":\"projections\",\"d\":16777216,\"n_layer\":2,\"n_demos\":1099511627776,"
+                       "\"feature\":\"none\",\"k_pos\":[16777216,null],\"k_neg\":[1,null]}";
+    sea_st_writer *w;
+    sea_proj *p = NULL;
+    sea_err err;
+    ht_path(path, sizeof path, g_tmp, "proj.safetensors");
+    ck_assert_int_eq(sea_st_writer_new(&w, NULL), SEA_OK);
+    ck_assert_int_eq(sea_st_writer_set_metadata(w, "sea", meta, NULL), SEA_OK);
+    ck_assert_int_eq(sea_st_writer_save(w, path, NULL), SEA_OK);
+    sea_st_writer_free(w);
+    ht_track_allocations();
+    ck_assert_int_eq(sea_proj_open(&p, path, &err), SEA_ERR_FORMAT);
+    sea_set_allocator(NULL);
+    ht_check_msg(&err, path, "missing tensor 'layers.0.u_pos'", NULL, "huge promised projection");
+    ck_assert_msg(ht_largest < ((size_t)1 << 20), "largest allocation %zu bytes", ht_largest);
+    ck_assert_uint_eq(ht_live, 0);
+}
+END_TEST
+
+START_TEST(test_activation_shape_needs_the_file)
+{
+    /* a header promising [2^20, 512, 2^20] activations in a file of a few hundred bytes is
+     * refused by the safetensors reader before anything is sized from it */
+    char path[4200];
+    size_t len;
+    const char *hdr = "{\"positive\":{\"dtype\":\"F32\",\"shape\":[1048576,512,1048576],\"data_offsets\":[0,4]}}";
+    unsigned char *img = ht_image(&len, hdr, 4);
+    sea_acts *a = NULL;
+    sea_err err;
+    ht_write(g_tmp, "acts.safetensors", img, len);
+    free(img);
+    ht_path(path, sizeof path, g_tmp, "acts.safetensors");
+    ht_track_allocations();
+    ck_assert_int_eq(sea_acts_open(&a, path, &err), SEA_ERR_FORMAT);
+    sea_set_allocator(NULL);
+    ck_assert_msg(strstr(err.msg, "positive") != NULL, "%s", err.msg);
+    ck_assert_msg(ht_largest < ((size_t)1 << 20), "largest allocation %zu bytes", ht_largest);
+    ck_assert_uint_eq(ht_live, 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("limits");
+    TCase *tc = tcase_create("amplification");
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_demos_blank_lines);
+    tcase_add_test(tc, test_bbq_blank_lines);
+    tcase_add_test(tc, test_projection_counts_need_the_file);
+    tcase_add_test(tc, test_activation_shape_needs_the_file);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
