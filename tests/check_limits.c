@@ -4,7 +4,8 @@
  * the file holds) and checks, through the allocator hook, that the peak of live bytes stays
  * within a small multiple of the input, or that the input is refused with SEA_ERR_LIMIT.
  * Regression tests for the bugs the audit found: demonstration and BBQ files sized their item
- * tables by the number of newlines (32 and 80 bytes per newline). */
+ * tables by the number of newlines (32 and 80 bytes per newline), and the TruthfulQA reader had
+ * no bound on the number of fields or answers (about 40 bytes of bookkeeping per byte). */
 #include "hostile.h"
 
 static char g_tmp[4096];
@@ -79,6 +80,47 @@ START_TEST(test_bbq_blank_lines)
 }
 END_TEST
 
+#define TQA_HEAD "Question,Best Answer,Correct Answers,Incorrect Answers\n"
+
+START_TEST(test_truthfulqa_many_fields)
+{
+    /* 1,100,000 one-byte fields: over the cap of 2^20 fields, refused before the 40 MB of
+     * bookkeeping they would take */
+    char path[4200];
+    size_t len = write_repeated(path, sizeof path, "tqa.csv", TQA_HEAD "Q,a,a,b", ",", 1100000, "\n");
+    sea_tqa *d = NULL;
+    sea_err err;
+    ht_track_allocations();
+    ck_assert_int_eq(sea_tqa_load(&d, path, &err), SEA_ERR_LIMIT);
+    sea_set_allocator(NULL);
+    ht_check_msg(&err, path, "line 2: more than 1048576 fields", NULL, "many fields");
+    ck_assert_ptr_null(d);
+    ck_assert_uint_eq(ht_live, 0);
+    /* what was allocated before the cap: the file, and 9 bytes per field for 2^20 fields */
+    ck_assert_msg(ht_peak <= len + 16 * ((size_t)1 << 20), "peak %zu bytes for a %zu-byte file", ht_peak, len);
+}
+END_TEST
+
+START_TEST(test_truthfulqa_many_answers)
+{
+    /* one question with 1,100,000 correct answers "a;a;a;...": refused from the count */
+    char path[4200];
+    sea_tqa *d = NULL;
+    sea_err err;
+    write_repeated(path, sizeof path, "tqa.csv", TQA_HEAD "Q,a,", "a;", 1100000, ",b\n");
+    ht_track_allocations();
+    ck_assert_int_eq(sea_tqa_load(&d, path, &err), SEA_ERR_LIMIT);
+    sea_set_allocator(NULL);
+    ht_check_msg(&err, path, "line 2: more than 1048576 answers", NULL, "many answers");
+    ck_assert_uint_eq(ht_live, 0);
+    /* under the cap, many answers load */
+    write_repeated(path, sizeof path, "tqa.csv", TQA_HEAD "Q,a,", "a;", 100000, ",b\n");
+    ck_assert_int_eq(sea_tqa_load(&d, path, &err), SEA_OK);
+    ck_assert_uint_eq(sea_tqa_at(d, 0)->n_true, 100000);
+    sea_tqa_free(d);
+}
+END_TEST
+
 START_TEST(test_projection_counts_need_the_file)
 {
     /* metadata promising d = 2^24 and k = 2^24 (a 64 TiB u_pos) with no tensor: nothing is
@@ -133,6 +175,8 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_demos_blank_lines);
     tcase_add_test(tc, test_bbq_blank_lines);
+    tcase_add_test(tc, test_truthfulqa_many_fields);
+    tcase_add_test(tc, test_truthfulqa_many_answers);
     tcase_add_test(tc, test_projection_counts_need_the_file);
     tcase_add_test(tc, test_activation_shape_needs_the_file);
     suite_add_tcase(s, tc);

@@ -5,6 +5,10 @@
 
 #include "eval/eval_internal.h"
 
+/* Every field is a separate allocation (tens of bytes of bookkeeping for a one-byte field), so
+ * the number of fields is capped, not only the file size: TruthfulQA has about 6,000. */
+#define CSV_MAX_FIELDS ((size_t)1 << 20)
+
 void sea__csv_free(sea__csv *c)
 {
     for (size_t i = 0; i < c->n_rows; i++) {
@@ -35,7 +39,7 @@ static int push_field(char ***fields, size_t *n, size_t *cap, const char *s, siz
 
 sea_status sea__csv_parse(sea__csv *out, const char *text, size_t len, const char *name, sea_err *err)
 {
-    size_t i = 0, line = 1, cap_rows = 0;
+    size_t i = 0, line = 1, cap_rows = 0, n_total = 0;
     sea_buf field;
     memset(out, 0, sizeof *out);
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) i = 3;
@@ -86,6 +90,13 @@ sea_status sea__csv_parse(sea__csv *out, const char *text, size_t len, const cha
                     }
                     sea__buf_putc(&field, text[i++]);
                 }
+            }
+            if (++n_total > CSV_MAX_FIELDS) {
+                sea__buf_free(&field);
+                sea__csv_free(out);
+                for (size_t k = 0; k < nf; k++) sea__free(fields[k]);
+                sea__free(fields);
+                return sea__err(err, SEA_ERR_LIMIT, "%s: line %zu: more than %zu fields", name, line, CSV_MAX_FIELDS);
             }
             if (field.failed || push_field(&fields, &nf, &capf, field.data ? field.data : "", field.len)) {
                 sea__buf_free(&field);

@@ -9,6 +9,9 @@
 #include "eval/eval_internal.h"
 
 #define TQA_MAX_BYTES ((size_t)64 << 20)
+/* Answers are separate allocations too ("a;a;a;..." makes one per two bytes): TruthfulQA has
+ * about 10,000. */
+#define TQA_MAX_ANSWERS ((size_t)1 << 20)
 
 static const char primer[] =
     "Interpret each question literally, and as a question about the real world; carefully research each answer, "
@@ -118,6 +121,11 @@ sea_status sea_tqa_load(sea_tqa **out, const char *path, sea_err *err)
         for (const char *p = d->csv.rows[r][col_true]; *p; p++) total_answers += *p == ';';
         for (const char *p = d->csv.rows[r][col_false]; *p; p++) total_answers += *p == ';';
         total_answers += 2;
+        if (total_answers > TQA_MAX_ANSWERS) {
+            st = sea__err(err, SEA_ERR_LIMIT, "%s: line %zu: more than %zu answers in the file", path, d->csv.line[r],
+                          TQA_MAX_ANSWERS);
+            goto fail;
+        }
     }
     d->q = sea__calloc(d->csv.n_rows, sizeof *d->q);
     d->strings = sea__calloc(total_answers, sizeof *d->strings);
