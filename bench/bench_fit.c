@@ -162,8 +162,23 @@ int main(int argc, char **argv)
             free(vn);
         }
         printf("\n");
-        sea_proj_free(proj[sv]);
     }
+    {
+        /* the two solvers against each other: projectors and the leading singular values */
+        double ds = 0;
+        for (int side = 0; side < 2; side++) {
+            size_t ke, kr, ne, nr;
+            const float *ue = side ? sea_proj_u_neg(proj[0], 0, &ke) : sea_proj_u_pos(proj[0], 0, &ke);
+            const float *ur = side ? sea_proj_u_neg(proj[1], 0, &kr) : sea_proj_u_pos(proj[1], 0, &kr);
+            const float *se = sea_proj_singular_values(proj[0], 0, side ? SEA_PROJ_NEG : SEA_PROJ_POS, &ne);
+            const float *sr = sea_proj_singular_values(proj[1], 0, side ? SEA_PROJ_NEG : SEA_PROJ_POS, &nr);
+            for (size_t j = 0; j < ke && j < kr && j < ne && j < nr; j++) ds = fmax(ds, fabs(se[j] - sr[j]) / se[0]);
+            printf("randomized vs exact, %s side: k %zu / %zu, max|dP| %.2g\n", side ? "negative" : "positive", kr, ke,
+                   proj_diff(ur, kr, ue, ke, d));
+        }
+        printf("randomized vs exact: leading singular values within %.2g of s1\n", ds);
+    }
+    for (int sv = 0; sv < 2; sv++) sea_proj_free(proj[sv]);
     if (tf) sea_st_close(tf);
     sea_acts_free(acts);
     return 0;

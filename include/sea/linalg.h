@@ -33,9 +33,19 @@ extern "C" {
  * C = alpha·op(A)·op(B) + beta·C with op(X) = X (trans = 0) or Xᵀ (trans = 1).
  * op(A) is m x k, op(B) is k x n, C is m x n. beta = 0 overwrites C (NaN in C is not
  * propagated then, as in BLAS). Blocked (packed panels, register micro-kernel), OpenMP over
- * row blocks of C. Workspace: about (256·(mc + nc)) doubles per call, mc <= 192, nc <= 4096. */
+ * row or column slabs of C. Workspace: about 240·(mc + nc) doubles per thread, mc <= 192,
+ * nc <= 2016. */
 SEA_API sea_status sea_dgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha,
                              const double *a, size_t lda, const double *b, size_t ldb, double beta,
+                             double *c, size_t ldc, int n_threads, sea_err *err);
+
+/* ---- symmetric rank-k update (BLAS dsyrk, uplo = 'U') ----
+ * Upper triangle of C = alpha·op(A)·op(A)ᵀ + beta·C with op(A) = A (trans = 0, A is n x k) or
+ * Aᵀ (trans = 1, A is k x n), C n x n; the strict lower triangle is neither read nor written.
+ * Half the flops of the same product through sea_dgemm (only the tiles touching the upper
+ * triangle are computed). beta = 0 overwrites. Threads take column ranges of equal area.
+ * Workspace: about 256·(mc + nc) doubles per thread. */
+SEA_API sea_status sea_dsyrk(int trans, size_t n, size_t k, double alpha, const double *a, size_t lda, double beta,
                              double *c, size_t ldc, int n_threads, sea_err *err);
 
 /* ---- thin Householder QR ----

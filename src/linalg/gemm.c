@@ -4,9 +4,12 @@
  * Classic GotoBLAS/BLIS blocking: op(B) is packed kc x nc into column micro-panels of width nr,
  * op(A) mc x kc into row micro-panels of height mr, and a register micro-kernel (scalar here;
  * AVX2 and AVX-512 in gemm_avx2.c / gemm_avx512.c) computes each mr x nr tile. Packing reads A
- * and B in either orientation, so transposes cost nothing. OpenMP splits the row blocks of C
- * (each C element is summed by one thread in a fixed order: the result does not depend on the
- * thread count). Also here: the dot/rotation dispatch, thread helper and small checks. */
+ * and B in either orientation and in double or float (the activations are used in place and
+ * converted exactly while packed), so transposes and conversions cost no extra pass. A left
+ * operand used many times can be packed once (sea__apack). OpenMP splits C into slabs (each C
+ * element is summed by one thread in a fixed order: the result does not depend on the thread
+ * count). Also here: the dot/rotation dispatch, thread helper and small checks. The symmetric
+ * rank-k update is in syrk.c and shares the packing and tile code through gemm_blocks.h. */
 #include <math.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -14,11 +17,7 @@
 #endif
 
 #include "kernels/cpu.h"
-#include "linalg/linalg_internal.h"
-
-#define KC 256
-#define MC_MAX 192
-#define NC 2048
+#include "linalg/gemm_blocks.h"
 
 int sea__threads(int n_threads)
 {
@@ -45,7 +44,7 @@ int sea__all_finite(const double *a, size_t lda, size_t m, size_t n)
 
 /* ---- scalar reference micro-kernel: 4 x 4 ---- */
 void sea__dgemm_kernel_scalar(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                              double alpha)
+                              double alpha, int overwrite)
 {
     double acc[4][4] = {{0}};
     for (size_t p = 0; p < kc; p++) {
@@ -54,7 +53,10 @@ void sea__dgemm_kernel_scalar(size_t kc, const double *a, const double *b, doubl
             for (int i = 0; i < 4; i++) acc[j][i] += ap[i] * bp[j];
     }
     for (int j = 0; j < 4; j++)
-        for (int i = 0; i < 4; i++) c[i + (size_t)j * ldc] += alpha * acc[j][i];
+        for (int i = 0; i < 4; i++) {
+            double *cij = c + i + (size_t)j * ldc;
+            *cij = overwrite ? alpha * acc[j][i] : *cij + alpha * acc[j][i];
+        }
 }
 
 static const sea__dgemm_kernel k_scalar = {sea__dgemm_kernel_scalar, 4, 4, "scalar"};
@@ -152,114 +154,324 @@ void sea__daxpy(size_t n, double alpha, const double *x, double *y)
     }
 }
 
-/* ---- packing ---- */
-/* op(A)[i0 + i, p0 + p] for i < mc, p < kc into micro-panels of mr rows (zero padded). */
-static void pack_a(double *dst, const double *a, size_t lda, int trans, size_t i0, size_t p0,
-                   size_t mc, size_t kc, size_t mr)
+void sea__f2d(size_t n, const float *x, double *y)
 {
-    for (size_t ib = 0; ib < mc; ib += mr) {
-        size_t h = SEA_MIN(mr, mc - ib);
-        double *d = dst + ib * kc;
-        for (size_t p = 0; p < kc; p++) {
-            size_t i = 0;
-            if (!trans) {
-                const double *src = a + (i0 + ib) + (p0 + p) * lda;
-                for (; i < h; i++) d[p * mr + i] = src[i];
-            } else {
-                const double *src = a + (p0 + p) + (i0 + ib) * lda;
-                for (; i < h; i++) d[p * mr + i] = src[i * lda];
+    switch (sea__simd_level()) {
+#if SEA_HAVE_AVX512
+    case SEA_SIMD_AVX512: sea__f2d_avx512(n, x, y); return;
+#endif
+#if SEA_HAVE_AVX2
+    case SEA_SIMD_AVX2: sea__f2d_avx2(n, x, y); return;
+#endif
+    default:
+        for (size_t i = 0; i < n; i++) y[i] = (double)x[i];
+        return;
+    }
+}
+
+/* ---- operands ---- */
+sea__mat sea__mat_d(const double *p, size_t ld, int trans)
+{
+    sea__mat m;
+    m.p = p;
+    m.ld = ld;
+    m.trans = trans;
+    m.f32 = 0;
+    return m;
+}
+
+sea__mat sea__mat_f(const float *p, size_t ld, int trans)
+{
+    sea__mat m;
+    m.p = p;
+    m.ld = ld;
+    m.trans = trans;
+    m.f32 = 1;
+    return m;
+}
+
+/* ---- packing ----
+ * Every loop reads its source contiguously (down a stored column) and writes into the
+ * micro-panels, which are small enough to stay in L1. A float run is first converted into a
+ * small buffer by the SIMD conversion (a scalar float-to-double loop is latency-bound: each
+ * conversion merges into the previous register), then placed like a double one. */
+#define SEA__RUN 480 /* conversion buffer (a multiple of every mr and nr): longer runs go in pieces */
+
+/* src[0 : n] as doubles: src itself for a double run, else converted into buf */
+static const double *run_d(const void *x, int f32, size_t off, size_t n, double *buf)
+{
+    if (!f32) return (const double *)x + off;
+    sea__f2d(n, (const float *)x + off, buf);
+    return buf;
+}
+
+/* The packing of a k-block reads short runs (kc elements) from many columns: fetch the run a
+ * few columns ahead so the misses overlap (a prefetch never faults, even past the end). */
+#define SEA__AHEAD 4
+static void prefetch_run(const void *x, int f32, size_t off, size_t n)
+{
+#if defined(__GNUC__)
+    const char *p = (const char *)x + off * (f32 ? sizeof(float) : sizeof(double));
+    size_t bytes = n * (f32 ? sizeof(float) : sizeof(double));
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(p + b);
+#else
+    (void)x;
+    (void)f32;
+    (void)off;
+    (void)n;
+#endif
+}
+
+static void pack_a_any(double *dst, const sea__mat *a, size_t i0, size_t p0, size_t mc, size_t kc, size_t mr)
+{
+    double buf[SEA__RUN];
+    size_t ld = a->ld;
+    if (!a->trans) {
+        /* op(A)(i, p) = x[i + p·ld]: column p of the block is contiguous */
+        for (size_t p = 0; p < kc; p++)
+            for (size_t r0 = 0; r0 < mc; r0 += SEA__RUN) {
+                size_t len = SEA_MIN((size_t)SEA__RUN, mc - r0);
+                const double *src = run_d(a->p, a->f32, i0 + r0 + (p0 + p) * ld, len, buf);
+                for (size_t ib = 0; ib < len; ib += mr) {
+                    size_t h = SEA_MIN(mr, len - ib), i = 0;
+                    double *d = dst + (r0 + ib) * kc + p * mr;
+                    for (; i < h; i++) d[i] = src[ib + i];
+                    for (; i < mr; i++) d[i] = 0.0;
+                }
             }
-            for (; i < mr; i++) d[p * mr + i] = 0.0;
+    } else {
+        /* op(A)(i, p) = x[p + i·ld]: row i of op(A) is contiguous */
+        for (size_t ib = 0; ib < mc; ib += mr) {
+            size_t h = SEA_MIN(mr, mc - ib);
+            double *d = dst + ib * kc;
+            for (size_t i = 0; i < h; i++) {
+                prefetch_run(a->p, a->f32, p0 + (i0 + ib + i + SEA__AHEAD) * ld, kc);
+                for (size_t q0 = 0; q0 < kc; q0 += SEA__RUN) {
+                    size_t len = SEA_MIN((size_t)SEA__RUN, kc - q0);
+                    const double *src = run_d(a->p, a->f32, p0 + q0 + (i0 + ib + i) * ld, len, buf);
+                    for (size_t p = 0; p < len; p++) d[(q0 + p) * mr + i] = src[p];
+                }
+            }
+            for (size_t i = h; i < mr; i++)
+                for (size_t p = 0; p < kc; p++) d[p * mr + i] = 0.0;
         }
     }
 }
 
-/* op(B)[p0 + p, j0 + j] for p < kc, j < nc into micro-panels of nr columns (zero padded);
- * panel jb is written by whoever calls with that jb (so threads can share the work). */
-static void pack_b_panel(double *dst, const double *b, size_t ldb, int trans, size_t p0,
-                         size_t j0, size_t jb, size_t kc, size_t nc, size_t nr)
+static void pack_b_any(double *dst, const sea__mat *b, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr)
 {
-    size_t w = SEA_MIN(nr, nc - jb);
-    double *d = dst + jb * kc;
-    for (size_t p = 0; p < kc; p++) {
-        size_t j = 0;
-        if (!trans) {
-            const double *src = b + (p0 + p) + (j0 + jb) * ldb;
-            for (; j < w; j++) d[p * nr + j] = src[j * ldb];
-        } else {
-            const double *src = b + (j0 + jb) + (p0 + p) * ldb;
-            for (; j < w; j++) d[p * nr + j] = src[j];
+    double buf[SEA__RUN];
+    size_t ld = b->ld;
+    if (!b->trans) {
+        /* op(B)(p, j) = x[p + j·ld]: column j contiguous */
+        for (size_t jb = 0; jb < nc; jb += nr) {
+            size_t w = SEA_MIN(nr, nc - jb);
+            double *d = dst + jb * kc;
+            for (size_t j = 0; j < w; j++) {
+                prefetch_run(b->p, b->f32, p0 + (j0 + jb + j + SEA__AHEAD) * ld, kc);
+                for (size_t q0 = 0; q0 < kc; q0 += SEA__RUN) {
+                    size_t len = SEA_MIN((size_t)SEA__RUN, kc - q0);
+                    const double *src = run_d(b->p, b->f32, p0 + q0 + (j0 + jb + j) * ld, len, buf);
+                    for (size_t p = 0; p < len; p++) d[(q0 + p) * nr + j] = src[p];
+                }
+            }
+            for (size_t j = w; j < nr; j++)
+                for (size_t p = 0; p < kc; p++) d[p * nr + j] = 0.0;
         }
-        for (; j < nr; j++) d[p * nr + j] = 0.0;
+    } else {
+        /* op(B)(p, j) = x[j + p·ld]: row p of op(B) contiguous */
+        for (size_t p = 0; p < kc; p++)
+            for (size_t c0 = 0; c0 < nc; c0 += SEA__RUN) {
+                size_t len = SEA_MIN((size_t)SEA__RUN, nc - c0);
+                const double *src = run_d(b->p, b->f32, j0 + c0 + (p0 + p) * ld, len, buf);
+                for (size_t jb = 0; jb < len; jb += nr) {
+                    size_t w = SEA_MIN(nr, len - jb), j = 0;
+                    double *d = dst + (c0 + jb) * kc + p * nr;
+                    for (; j < w; j++) d[j] = src[jb + j];
+                    for (; j < nr; j++) d[j] = 0.0;
+                }
+            }
     }
 }
 
-/* One row block of C: all micro-tiles of rows [ic, ic + mc) against the packed B block. */
-static void block_rows(const sea__dgemm_kernel *kern, const double *pa, const double *pb,
-                       size_t mc, size_t nc, size_t kc, double alpha, double *c, size_t ldc)
+void sea__pack_a(double *dst, const sea__mat *a, size_t i0, size_t p0, size_t mc, size_t kc, size_t mr)
+{
+    pack_a_any(dst, a, i0, p0, mc, kc, mr);
+}
+
+void sea__pack_b(double *dst, const sea__mat *b, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr)
+{
+    pack_b_any(dst, b, p0, j0, kc, nc, nr);
+}
+
+/* ---- packed left operands ---- */
+sea_status sea__apack_alloc(sea__apack *pk, const sea__dgemm_kernel *kern, size_t m, size_t k, sea_err *err)
+{
+    size_t mr = kern->mr, n_el;
+    memset(pk, 0, sizeof *pk);
+    pk->kern = kern;
+    pk->m = m;
+    pk->k = k;
+    pk->m_pad = ((m + mr - 1) / mr) * mr;
+    if (sea__mul_size(&n_el, pk->m_pad, k ? k : 1)) return sea__err(err, SEA_ERR_LIMIT, "packed matrix too large");
+    pk->p = sea__malloc_big(n_el, sizeof *pk->p);
+    if (!pk->p) return sea__err_nomem(err, "packed matrix");
+    /* the padding rows of the last panel of every block are read by the kernels: zero them */
+    if (pk->m_pad > m)
+        for (size_t p0 = 0; p0 < k; p0 += SEA__KC) {
+            size_t kcb = SEA_MIN((size_t)SEA__KC, k - p0);
+            double *panel = pk->p + p0 * pk->m_pad + (m / mr) * kcb * mr;
+            for (size_t p = 0; p < kcb; p++)
+                for (size_t i = m % mr; i < mr; i++) panel[p * mr + i] = 0.0;
+        }
+    return SEA_OK;
+}
+
+void sea__apack_free(sea__apack *pk)
+{
+    if (!pk) return;
+    sea__free(pk->p);
+    pk->p = NULL;
+}
+
+void sea__apack_fill(sea__apack *pk, const sea__mat *a)
+{
+    for (size_t p0 = 0; p0 < pk->k; p0 += SEA__KC) {
+        size_t kcb = SEA_MIN((size_t)SEA__KC, pk->k - p0);
+        sea__pack_a(pk->p + p0 * pk->m_pad, a, 0, p0, pk->m, kcb, pk->kern->mr);
+    }
+}
+
+double *sea__apack_at(const sea__apack *pk, size_t i, size_t p)
+{
+    size_t mr = pk->kern->mr, p0 = (p / SEA__KC) * SEA__KC, kcb = SEA_MIN((size_t)SEA__KC, pk->k - p0);
+    return pk->p + p0 * pk->m_pad + (i / mr) * kcb * mr + (p - p0) * mr + i % mr;
+}
+
+double sea__apack_dot(const sea__apack *a, const sea__apack *b)
+{
+    /* the same layout, padding zero in both: the sum over all stored elements (fixed order) */
+    size_t n = a->m_pad * a->k, i = 0;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a->p[i] * b->p[i];
+        s1 += a->p[i + 1] * b->p[i + 1];
+        s2 += a->p[i + 2] * b->p[i + 2];
+        s3 += a->p[i + 3] * b->p[i + 3];
+    }
+    for (; i < n; i++) s0 += a->p[i] * b->p[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+double sea__apack_get(const sea__apack *pk, size_t i, size_t j)
+{
+    return *sea__apack_at(pk, i, j);
+}
+
+/* ---- tiles ---- */
+void sea__tiles(const sea__dgemm_kernel *kern, const double *pa, const double *pb, size_t mc, size_t nc, size_t kc,
+                double alpha, int overwrite, const sea__cout *c, size_t i0, size_t j0, int upper)
 {
     size_t mr = kern->mr, nr = kern->nr;
     double tile[16 * 16];
     for (size_t jr = 0; jr < nc; jr += nr) {
-        size_t w = SEA_MIN(nr, nc - jr);
+        size_t w = SEA_MIN(nr, nc - jr), j = j0 + jr;
         for (size_t ir = 0; ir < mc; ir += mr) {
-            size_t h = SEA_MIN(mr, mc - ir);
-            double *cij = c + ir + jr * ldc;
-            if (h == mr && w == nr) {
-                kern->fn(kc, pa + ir * kc, pb + jr * kc, cij, ldc, alpha);
+            size_t h = SEA_MIN(mr, mc - ir), i = i0 + ir, ld;
+            int tri;
+            double *cij;
+            /* upper: a tile whose every row is below its every column holds no wanted element */
+            if (upper && i > j + w - 1) break;
+            if (c->packed) {
+                /* rows of the packed layout are padded: only a column edge is an edge */
+                const sea__apack *pk = c->packed;
+                size_t p0 = (j / SEA__KC) * SEA__KC, kcb = SEA_MIN((size_t)SEA__KC, pk->k - p0);
+                cij = pk->p + p0 * pk->m_pad + (i / mr) * kcb * mr + (j - p0) * mr;
+                ld = mr;
+                h = mr;
             } else {
-                memset(tile, 0, sizeof(double) * mr * nr);
-                kern->fn(kc, pa + ir * kc, pb + jr * kc, tile, mr, alpha);
-                for (size_t j = 0; j < w; j++)
-                    for (size_t i = 0; i < h; i++) cij[i + j * ldc] += tile[i + j * mr];
+                cij = c->c + i + j * c->ldc;
+                ld = c->ldc;
+            }
+            /* a column-major triangle leaves the strict lower part untouched: a tile across
+             * the diagonal goes through the copy too */
+            tri = upper && !c->packed && i + h - 1 > j;
+            if (h == mr && w == nr && !tri) {
+                kern->fn(kc, pa + ir * kc, pb + jr * kc, cij, ld, alpha, overwrite);
+            } else {
+                /* edge: the same kernel on a copy, so every element gets the same arithmetic */
+                if (!overwrite)
+                    for (size_t jj = 0; jj < nr; jj++)
+                        for (size_t ii = 0; ii < mr; ii++) tile[ii + jj * mr] = (ii < h && jj < w) ? cij[ii + jj * ld] : 0.0;
+                kern->fn(kc, pa + ir * kc, pb + jr * kc, tile, mr, alpha, overwrite);
+                for (size_t jj = 0; jj < w; jj++)
+                    for (size_t ii = 0; ii < h && (!tri || i + ii <= j + jj); ii++) cij[ii + jj * ld] = tile[ii + jj * mr];
             }
         }
     }
 }
 
-/* Serial blocked gemm of one slab of C (rows [0, m) x columns [0, n) of the slab). pa and pb
- * are this caller's packing buffers. */
-static void gemm_serial(const sea__dgemm_kernel *kern, int trans_a, int trans_b, size_t m, size_t n, size_t k,
-                        double alpha, const double *a, size_t lda, const double *b, size_t ldb, double *c,
-                        size_t ldc, size_t mc_blk, double *pa, double *pb)
+/* Serial blocked product of one slab: C[0:m, 0:n] (+)= alpha·op(A)[ai0 + (0:m), :]·
+ * op(B)[:, bj0 + (0:n)], C addressed from (ci0, cj0). pa and pb are this caller's buffers. */
+static void gemm_serial(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k, double alpha, const sea__mat *a,
+                        const sea__apack *ap, size_t ai0, const sea__mat *b, size_t bj0, int overwrite,
+                        const sea__cout *c, size_t ci0, size_t cj0, double *pa, double *pb)
 {
     size_t mr = kern->mr, nr = kern->nr;
-    for (size_t jc = 0; jc < n; jc += NC) {
-        size_t nc = SEA_MIN((size_t)NC, n - jc);
-        for (size_t pc = 0; pc < k; pc += KC) {
-            size_t kc = SEA_MIN((size_t)KC, k - pc);
-            for (size_t jb = 0; jb < nc; jb += nr) pack_b_panel(pb, b, ldb, trans_b, pc, jc, jb, kc, nc, nr);
-            for (size_t ic = 0; ic < m; ic += mc_blk) {
-                size_t mc = SEA_MIN(mc_blk, m - ic);
-                pack_a(pa, a, lda, trans_a, ic, pc, mc, kc, mr);
-                block_rows(kern, pa, pb, mc, nc, kc, alpha, c + ic + jc * ldc, ldc);
+    for (size_t jc = 0; jc < n; jc += SEA__NC) {
+        size_t nc = SEA_MIN((size_t)SEA__NC, n - jc);
+        for (size_t pc = 0; pc < k; pc += SEA__KC) {
+            size_t kc = SEA_MIN((size_t)SEA__KC, k - pc);
+            sea__pack_b(pb, b, pc, bj0 + jc, kc, nc, nr);
+            for (size_t ic = 0; ic < m; ic += SEA__MC) {
+                size_t mc = SEA_MIN((size_t)SEA__MC, m - ic);
+                const double *blk;
+                if (ap) {
+                    blk = ap->p + pc * ap->m_pad + (ai0 + ic) * kc; /* ai0 + ic is a multiple of mr */
+                } else {
+                    sea__pack_a(pa, a, ai0 + ic, pc, mc, kc, mr);
+                    blk = pa;
+                }
+                sea__tiles(kern, blk, pb, mc, nc, kc, alpha, overwrite && pc == 0, c, ci0 + ic, cj0 + jc, 0);
             }
         }
     }
 }
 
-sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans_b, size_t m,
-                           size_t n, size_t k, double alpha, const double *a, size_t lda,
-                           const double *b, size_t ldb, double beta, double *c, size_t ldc,
-                           int n_threads, sea_err *err)
+sea_status sea__gemm(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k, double alpha, const sea__mat *a,
+                     const sea__apack *ap, const sea__mat *b, double beta, double *c, size_t ldc, int n_threads,
+                     sea_err *err)
 {
-    size_t mr = kern->mr, nr = kern->nr, mc_blk = (MC_MAX / kern->mr) * kern->mr, nbuf, abuf;
-    size_t slab, n_slabs;
-    int nt = sea__threads(n_threads), split_rows;
+    size_t mr, nr, slab, n_slabs, nbuf, abuf;
+    int nt = sea__threads(n_threads), split_rows, overwrite = 0;
     double *pb, *pa;
+    sea__cout cout;
+    if (ap) {
+        kern = ap->kern;
+        m = ap->m;
+        k = ap->k;
+    }
+    mr = kern->mr;
+    nr = kern->nr;
     if (m == 0 || n == 0) return SEA_OK;
-    if (ldc < m || lda < (trans_a ? k : m) || ldb < (trans_b ? n : k) || lda == 0 || ldb == 0)
-        return sea__err(err, SEA_ERR_ARG, "dgemm: leading dimension too small");
-    /* beta first, once, so the kernels only accumulate */
-    if (beta != 1.0)
+    if (ldc < m) return sea__err(err, SEA_ERR_ARG, "dgemm: leading dimension too small");
+    if (k == 0 || alpha == 0.0) {
+        /* C = beta·C only */
         for (size_t j = 0; j < n; j++) {
             double *cj = c + j * ldc;
             if (beta == 0.0)
                 memset(cj, 0, m * sizeof *cj);
-            else
+            else if (beta != 1.0)
                 for (size_t i = 0; i < m; i++) cj[i] *= beta;
         }
-    if (k == 0 || alpha == 0.0) return SEA_OK;
+        return SEA_OK;
+    }
+    if (beta == 0.0) {
+        overwrite = 1; /* the first k-block stores instead of adding: C is never read */
+    } else if (beta != 1.0) {
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = 0; i < m; i++) c[i + j * ldc] *= beta;
+    }
     /* Threads take whole slabs of C (rows or columns, whichever is longer) and run the serial
      * algorithm on them: one fork/join per call, which matters on a busy machine where every
      * barrier can cost a time slice. Each C element is summed in the same order whatever the
@@ -272,8 +484,8 @@ sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans
         slab = ((per + unit - 1) / unit) * unit;
         n_slabs = (len + slab - 1) / slab;
     }
-    nbuf = (size_t)KC * (((NC + nr - 1) / nr) * nr);
-    abuf = (size_t)KC * mc_blk;
+    nbuf = (size_t)SEA__KC * (((SEA_MIN((size_t)SEA__NC, split_rows ? n : slab) + nr - 1) / nr) * nr);
+    abuf = ap ? 1 : (size_t)SEA__KC * ((SEA_MIN((size_t)SEA__MC, split_rows ? slab : m) + mr - 1) / mr) * mr;
     pb = sea__malloc_array(nbuf * n_slabs, sizeof *pb);
     pa = sea__malloc_array(abuf * n_slabs, sizeof *pa);
     if (!pb || !pa) {
@@ -281,28 +493,39 @@ sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans
         sea__free(pa);
         return sea__err_nomem(err, "dgemm panels");
     }
+    cout.c = c;
+    cout.ldc = ldc;
+    cout.packed = NULL;
     {
         long ns = (long)n_slabs;
+        (void)ns;
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static, 1) if (ns > 1)
 #endif
-        for (long t = 0; t < ns; t++) {
+        for (long t = 0; t < (long)n_slabs; t++) {
             size_t lo = (size_t)t * slab;
             double *mya = pa + abuf * (size_t)t, *myb = pb + nbuf * (size_t)t;
-            if (split_rows) {
-                size_t rows = SEA_MIN(slab, m - lo);
-                gemm_serial(kern, trans_a, trans_b, rows, n, k, alpha,
-                            trans_a ? a + lo * lda : a + lo, lda, b, ldb, c + lo, ldc, mc_blk, mya, myb);
-            } else {
-                size_t cols = SEA_MIN(slab, n - lo);
-                gemm_serial(kern, trans_a, trans_b, m, cols, k, alpha, a, lda,
-                            trans_b ? b + lo : b + lo * ldb, ldb, c + lo * ldc, ldc, mc_blk, mya, myb);
-            }
+            if (split_rows)
+                gemm_serial(kern, SEA_MIN(slab, m - lo), n, k, alpha, a, ap, lo, b, 0, overwrite, &cout, lo, 0, mya, myb);
+            else
+                gemm_serial(kern, m, SEA_MIN(slab, n - lo), k, alpha, a, ap, 0, b, lo, overwrite, &cout, 0, lo, mya, myb);
         }
     }
     sea__free(pb);
     sea__free(pa);
     return SEA_OK;
+}
+
+sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans_b, size_t m,
+                           size_t n, size_t k, double alpha, const double *a, size_t lda,
+                           const double *b, size_t ldb, double beta, double *c, size_t ldc,
+                           int n_threads, sea_err *err)
+{
+    sea__mat am = sea__mat_d(a, lda, trans_a), bm = sea__mat_d(b, ldb, trans_b);
+    if (m == 0 || n == 0) return SEA_OK;
+    if (ldc < m || lda < (trans_a ? k : m) || ldb < (trans_b ? n : k) || lda == 0 || ldb == 0)
+        return sea__err(err, SEA_ERR_ARG, "dgemm: leading dimension too small");
+    return sea__gemm(kern, m, n, k, alpha, &am, NULL, &bm, beta, c, ldc, n_threads, err);
 }
 
 sea_status sea_dgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha,

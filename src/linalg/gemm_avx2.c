@@ -6,7 +6,7 @@
 #include "linalg/linalg_internal.h"
 
 void sea__dgemm_kernel_avx2(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                            double alpha)
+                            double alpha, int overwrite)
 {
     __m256d c00 = _mm256_setzero_pd(), c10 = _mm256_setzero_pd();
     __m256d c01 = _mm256_setzero_pd(), c11 = _mm256_setzero_pd();
@@ -32,6 +32,19 @@ void sea__dgemm_kernel_avx2(size_t kc, const double *a, const double *b, double 
         b += 6;
     }
     va = _mm256_set1_pd(alpha);
+    if (overwrite) {
+#define SEA__STORE(J, C0, C1)                                                          \
+    _mm256_storeu_pd(c + (size_t)(J)*ldc, _mm256_mul_pd(va, C0));                      \
+    _mm256_storeu_pd(c + (size_t)(J)*ldc + 4, _mm256_mul_pd(va, C1));
+        SEA__STORE(0, c00, c10)
+        SEA__STORE(1, c01, c11)
+        SEA__STORE(2, c02, c12)
+        SEA__STORE(3, c03, c13)
+        SEA__STORE(4, c04, c14)
+        SEA__STORE(5, c05, c15)
+#undef SEA__STORE
+        return;
+    }
 #define SEA__STORE(J, C0, C1)                                                              \
     _mm256_storeu_pd(c + (size_t)(J)*ldc, _mm256_fmadd_pd(va, C0, _mm256_loadu_pd(c + (size_t)(J)*ldc))); \
     _mm256_storeu_pd(c + (size_t)(J)*ldc + 4,                                              \
@@ -90,4 +103,14 @@ void sea__daxpy_avx2(size_t n, double alpha, const double *x, double *y)
     for (; i + 4 <= n; i += 4)
         _mm256_storeu_pd(y + i, _mm256_fmadd_pd(va, _mm256_loadu_pd(x + i), _mm256_loadu_pd(y + i)));
     for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+void sea__f2d_avx2(size_t n, const float *x, double *y)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        _mm256_storeu_pd(y + i, _mm256_cvtps_pd(_mm_loadu_ps(x + i)));
+        _mm256_storeu_pd(y + i + 4, _mm256_cvtps_pd(_mm_loadu_ps(x + i + 4)));
+    }
+    for (; i < n; i++) y[i] = (double)x[i];
 }

@@ -6,7 +6,7 @@
 #include "linalg/linalg_internal.h"
 
 void sea__dgemm_kernel_avx512(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                              double alpha)
+                              double alpha, int overwrite)
 {
     __m512d c00 = _mm512_setzero_pd(), c10 = _mm512_setzero_pd();
     __m512d c01 = _mm512_setzero_pd(), c11 = _mm512_setzero_pd();
@@ -21,6 +21,11 @@ void sea__dgemm_kernel_avx512(size_t kc, const double *a, const double *b, doubl
     __m512d c0a = _mm512_setzero_pd(), c1a = _mm512_setzero_pd();
     __m512d c0b = _mm512_setzero_pd(), c1b = _mm512_setzero_pd();
     __m512d va;
+    /* the tile of C is needed only at the end: start fetching it now (12 columns, 2 lines each) */
+    for (int j = 0; j < 12; j++) {
+        _mm_prefetch((const char *)(c + (size_t)j * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + (size_t)j * ldc + 8), _MM_HINT_T0);
+    }
     for (size_t p = 0; p < kc; p++) {
         __m512d a0 = _mm512_loadu_pd(a), a1 = _mm512_loadu_pd(a + 8), bj;
 #define SEA__STEP(J, C0, C1)                 \
@@ -44,6 +49,25 @@ void sea__dgemm_kernel_avx512(size_t kc, const double *a, const double *b, doubl
         b += 12;
     }
     va = _mm512_set1_pd(alpha);
+    if (overwrite) {
+#define SEA__STORE(J, C0, C1)                                                          \
+    _mm512_storeu_pd(c + (size_t)(J)*ldc, _mm512_mul_pd(va, C0));                      \
+    _mm512_storeu_pd(c + (size_t)(J)*ldc + 8, _mm512_mul_pd(va, C1));
+        SEA__STORE(0, c00, c10)
+        SEA__STORE(1, c01, c11)
+        SEA__STORE(2, c02, c12)
+        SEA__STORE(3, c03, c13)
+        SEA__STORE(4, c04, c14)
+        SEA__STORE(5, c05, c15)
+        SEA__STORE(6, c06, c16)
+        SEA__STORE(7, c07, c17)
+        SEA__STORE(8, c08, c18)
+        SEA__STORE(9, c09, c19)
+        SEA__STORE(10, c0a, c1a)
+        SEA__STORE(11, c0b, c1b)
+#undef SEA__STORE
+        return;
+    }
 #define SEA__STORE(J, C0, C1)                                                              \
     _mm512_storeu_pd(c + (size_t)(J)*ldc, _mm512_fmadd_pd(va, C0, _mm512_loadu_pd(c + (size_t)(J)*ldc))); \
     _mm512_storeu_pd(c + (size_t)(J)*ldc + 8,                                              \
@@ -106,4 +130,18 @@ void sea__daxpy_avx512(size_t n, double alpha, const double *x, double *y)
     for (; i + 8 <= n; i += 8)
         _mm512_storeu_pd(y + i, _mm512_fmadd_pd(va, _mm512_loadu_pd(x + i), _mm512_loadu_pd(y + i)));
     for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+void sea__f2d_avx512(size_t n, const float *x, double *y)
+{
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        _mm512_storeu_pd(y + i, _mm512_cvtps_pd(_mm256_loadu_ps(x + i)));
+        _mm512_storeu_pd(y + i + 8, _mm512_cvtps_pd(_mm256_loadu_ps(x + i + 8)));
+    }
+    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, _mm512_cvtps_pd(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask8 mk = (__mmask8)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_pd(y + i, mk, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(mk, x + i)));
+    }
 }

@@ -9,10 +9,12 @@
 #include "core/internal.h"
 #include "sea/linalg.h"
 
-/* A gemm micro-kernel computes C[0:mr, 0:nr] += alpha · Σ_p a[p·mr + i]·b[p·nr + j] over p < kc,
- * from packed panels (a: kc x mr, b: kc x nr, both zero-padded), C column-major. */
-typedef void (*sea__dgemm_kernel_fn)(size_t kc, const double *a, const double *b, double *c,
-                                     size_t ldc, double alpha);
+/* A gemm micro-kernel computes C[0:mr, 0:nr] = alpha · Σ_p a[p·mr + i]·b[p·nr + j] over p < kc
+ * (overwrite != 0) or adds it to C (overwrite == 0, one fused multiply-add per element in the
+ * SIMD kernels), from packed panels (a: kc x mr, b: kc x nr, both zero-padded), C column-major
+ * with leading dimension ldc. */
+typedef void (*sea__dgemm_kernel_fn)(size_t kc, const double *a, const double *b, double *c, size_t ldc,
+                                     double alpha, int overwrite);
 typedef struct sea__dgemm_kernel {
     sea__dgemm_kernel_fn fn;
     size_t mr, nr;
@@ -20,18 +22,20 @@ typedef struct sea__dgemm_kernel {
 } sea__dgemm_kernel;
 
 void sea__dgemm_kernel_scalar(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                              double alpha);
+                              double alpha, int overwrite);
 #if SEA_HAVE_AVX2
 void sea__dgemm_kernel_avx2(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                            double alpha);
+                            double alpha, int overwrite);
 double sea__ddot_avx2(size_t n, const double *x, const double *y);
+void sea__f2d_avx2(size_t n, const float *x, double *y);
 void sea__drot_avx2(size_t n, double *x, double *y, double c, double s);
 void sea__daxpy_avx2(size_t n, double alpha, const double *x, double *y);
 #endif
 #if SEA_HAVE_AVX512
 void sea__dgemm_kernel_avx512(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                              double alpha);
+                              double alpha, int overwrite);
 double sea__ddot_avx512(size_t n, const double *x, const double *y);
+void sea__f2d_avx512(size_t n, const float *x, double *y);
 void sea__drot_avx512(size_t n, double *x, double *y, double c, double s);
 void sea__daxpy_avx512(size_t n, double alpha, const double *x, double *y);
 #endif
@@ -46,10 +50,92 @@ sea_status sea__dgemm_with(const sea__dgemm_kernel *kern, int trans_a, int trans
                            const double *b, size_t ldb, double beta, double *c, size_t ldc,
                            int n_threads, sea_err *err);
 
+/* ---- operands for the blocked products (gemm.c, syrk.c) ----
+ * op(X) with X column-major (element (r, c) at p[r + c·ld]) in double or float: float
+ * elements (the activations, used in place) are converted exactly to double when packed, so
+ * every product is still computed in double. */
+typedef struct sea__mat {
+    const void *p;
+    size_t ld;
+    int trans; /* op(X) = Xᵀ */
+    int f32;   /* elements are float */
+} sea__mat;
+sea__mat sea__mat_d(const double *p, size_t ld, int trans);
+sea__mat sea__mat_f(const float *p, size_t ld, int trans);
+
+/* A left operand packed once for repeated products: op(A) (m x k) in the kernel's layout,
+ * k-blocks of SEA__KC columns, each block a run of mr-row micro-panels (kcb x mr, row
+ * index fastest, rows zero-padded to m_pad). Element (i, p) of op(A) is at
+ * p_base[(p / KC)·KC·m_pad + (i / mr)·kcb·mr + (p % KC)·mr + i % mr], kcb the width of the
+ * block. Symmetric Gram matrices are written straight into this layout (sea__syrk_packed)
+ * and then multiplied by thin matrices many times with no further packing. */
+#define SEA__KC 240 /* multiple of every kernel's nr (4, 6, 12): output tiles never straddle blocks */
+typedef struct sea__apack {
+    double *p;
+    size_t m, k, m_pad;
+    const sea__dgemm_kernel *kern;
+} sea__apack;
+/* Allocate (big-array allocator) for op(A) m x k with kern's mr; the padding rows are zeroed.
+ * Free with sea__apack_free. */
+sea_status sea__apack_alloc(sea__apack *pk, const sea__dgemm_kernel *kern, size_t m, size_t k, sea_err *err);
+void sea__apack_free(sea__apack *pk);
+/* Pack op(A) into an allocated pk. */
+void sea__apack_fill(sea__apack *pk, const sea__mat *a);
+/* Element (i, j). */
+double sea__apack_get(const sea__apack *pk, size_t i, size_t j);
+/* Σ a_ij·b_ij over two packed matrices of the same shape and kernel (padding is zero). */
+double sea__apack_dot(const sea__apack *a, const sea__apack *b);
+
+/* C (m x n) = alpha·op(A)·op(B) + beta·C with descriptors; a_packed (when not NULL) replaces
+ * a and gives m, k and the kernel. Threads take whole slabs of C; each C element is summed in
+ * the same order whatever their number. */
+sea_status sea__gemm(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k, double alpha, const sea__mat *a,
+                     const sea__apack *a_packed, const sea__mat *b, double beta, double *c, size_t ldc, int n_threads,
+                     sea_err *err);
+
+/* Upper triangles of C_g = alpha·op(A_g)·op(A_g)ᵀ + beta·C_g (op(A_g) n x k) for g < count,
+ * column-major, the strict lower triangles untouched; one parallel region for all of them
+ * (threads take column ranges of equal area; results do not depend on their number). */
+sea_status sea__syrk(const sea__dgemm_kernel *kern, size_t count, size_t n, size_t k, double alpha,
+                     const sea__mat *a, double beta, double *const *c, size_t ldc, int n_threads, sea_err *err);
+/* G_g = op(A_g)·op(A_g)ᵀ (n x n, symmetric) for g < count, written whole into the packed
+ * layout of out[g] (allocated by the caller with sea__apack_alloc(.., n, n)): the upper
+ * triangle is computed (half the flops), the rest mirrored. */
+sea_status sea__syrk_packed(size_t count, size_t n, size_t k, const sea__mat *a, sea__apack *out, int n_threads,
+                            sea_err *err);
+
+/* ---- leading triplets of a cross-covariance from Gram matrices (crosscov.c) ----
+ * Ω = A0·Asᵀ/N with A0, As d x N given as d x N operands (op = the stored matrix) and their
+ * Gram matrices G0 = A0ᵀA0, Gs = AsᵀAs packed (sea__syrk_packed). A sketch of l + 10 or more
+ * directions, 2 power iterations, Rayleigh-Ritz; s holds the Ritz values (each <= the true
+ * value), U comes from sea__xcov_vectors for any k <= sk. */
+typedef struct sea__xsketch {
+    size_t sk, l, d, n; /* sketch columns, values wanted, A's shape */
+    double *s;          /* [sk] Ritz values, descending */
+    double *x, *f;      /* fast path (N-space): U = A0·(X·F), X N x sk, F sk x sk */
+    double *u;          /* d-space route: U, d x sk */
+} sea__xsketch;
+/* route: 0 = the N-space path when well-conditioned, else d-space; 1 = the N-space path only
+ * (SEA_ERR_NUMERIC when it does not apply); 2 = d-space only. */
+sea_status sea__xcov_sketch(sea__xsketch *o, size_t l, const sea__mat *a0, const sea__mat *as, const sea__apack *g0,
+                            const sea__apack *gs, size_t d, size_t N, uint64_t seed, int route, sea_err *err);
+/* u (d x k, ld d) = the first k Ritz vectors. SEA_ERR_NUMERIC when the N-space ones are not
+ * orthonormal to SEA__ORTH_TOL (then redo the sketch with route 2). */
+#define SEA__ORTH_TOL 1e-7
+sea_status sea__xcov_vectors(const sea__xsketch *o, size_t k, double *u, const sea__mat *a0, sea_err *err);
+/* N-space sketch only: c (N x k, ldc) with U = A0·c, so that several U can come from one
+ * product with A0. */
+sea_status sea__xcov_coeffs(const sea__xsketch *o, size_t k, double *c, size_t ldc, sea_err *err);
+/* max |UᵀU − I| of a d x k matrix (NaN on allocation failure, with err set). */
+double sea__orth_error(const double *u, size_t ldu, size_t d, size_t k, sea_err *err);
+void sea__xsketch_free(sea__xsketch *o);
+
 /* Dot product and plane rotation (x, y) <- (c·x − s·y, s·x + c·y) for the current SIMD level;
  * the scalar versions are the reference. */
 double sea__ddot(size_t n, const double *x, const double *y);
 void sea__drot(size_t n, double *x, double *y, double c, double s);
+/* y[i] = (double)x[i] (exact), for the current SIMD level */
+void sea__f2d(size_t n, const float *x, double *y);
 /* y += alpha x */
 void sea__daxpy(size_t n, double alpha, const double *x, double *y);
 void sea__daxpy_scalar(size_t n, double alpha, const double *x, double *y);
@@ -78,5 +164,7 @@ void sea__rng_seed(sea__rng *r, uint64_t seed);
 uint64_t sea__rng_u64(sea__rng *r);
 double sea__rng_uniform(sea__rng *r); /* (0, 1) */
 double sea__rng_normal(sea__rng *r);
+/* x[0..n) = ±1 with equal probability (Rademacher), 64 per draw */
+void sea__rng_signs(double *x, size_t n, sea__rng *r);
 
 #endif /* SEA_LINALG_INTERNAL_H */

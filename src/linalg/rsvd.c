@@ -58,6 +58,14 @@ double sea__rng_normal(sea__rng *r)
     return rad * cos(6.283185307179586 * u2);
 }
 
+void sea__rng_signs(double *x, size_t n, sea__rng *r)
+{
+    for (size_t i = 0; i < n; i += 64) {
+        uint64_t bits = sea__rng_u64(r);
+        for (size_t j = 0; j < 64 && i + j < n; j++) x[i + j] = ((bits >> j) & 1u) ? 1.0 : -1.0;
+    }
+}
+
 /* ---- dense operator ---- */
 static sea_status dense_apply(const sea_linop *op, int trans, const double *x, size_t ldx,
                               size_t ncol, double *y, size_t ldy, sea_err *err)

@@ -5,9 +5,12 @@
  * Q never formed), core C± = R0 R±ᵀ / N (q x q, q = min(N, d)), one-sided Jacobi SVD
  * C± = Uc Σ Vcᵀ, and U± = Q0 Uc: the same Σ and left singular vectors as Ω±, at O(d N²)
  * instead of O(d³). Total energy Σσ² = ‖C‖_F², so k is chosen without the tail.
- * Randomized route: the range finder of sea_svd_randomized on the operator x -> Hᵀ(H± x)/N,
- * with the total energy from the Gram matrices (‖Ω‖_F² = ⟨H Hᵀ, H± H±ᵀ⟩ / N²), growing the
- * sketch until the captured energy reaches K. Every step in double; U stored as F32. */
+ * Randomized route: the total energy from the Gram matrices (‖Ω‖_F² = ⟨H Hᵀ, H± H±ᵀ⟩ / N²,
+ * three symmetric rank-k updates written straight into the packed layout of gemm's left
+ * operand), then a range finder that works on those Gram matrices (src/linalg/crosscov.c),
+ * growing the sketch until the captured energy reaches K. Without a feature function or
+ * centring the float activations are read in place (converted exactly while packed). Every
+ * step in double; U stored as F32. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -109,138 +112,26 @@ static size_t select_k(const double *s, size_t ns, double energy, double K, size
 
 /* ---- randomized route ---- */
 
-/* Gram matrices G = AᵀA (N x N, column-major) of up to three d x N matrices (want[g] != 0):
- * column blocks of the upper triangles through gemm, then mirrored (half the flops of a full
- * product). The blocks of all three are independent tasks handed to the threads, largest
- * first (each task's gemm is serial: no barriers, no B panel packed twice). */
-static sea_status grams_compute(double **g, double *const *a, const int *want, size_t d, size_t N, int nt, sea_err *err)
-{
-    const size_t T = 512;
-    size_t nb = (N + T - 1) / T;
-    long ntask = (long)(3 * nb);
-    sea_status st = SEA_OK;
-    int tq = nt > 1 ? nt : 1;
-    (void)tq;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(tq) schedule(dynamic, 1) if (tq > 1)
-#endif
-    for (long t = 0; t < ntask; t++) {
-        size_t gi = (size_t)t % 3, blk = nb - 1 - (size_t)t / 3, j0 = blk * T, bj = SEA_MIN(T, N - j0);
-        sea_status s1;
-        if (!want[gi]) continue;
-        /* rows 0 .. j0+bj of columns j0 .. j0+bj; a failure here can only be an impossible
-         * argument error, reported after the loop */
-        s1 = sea_dgemm(1, 0, j0 + bj, bj, d, 1.0, a[gi], d, a[gi] + j0 * d, d, 0.0, g[gi] + j0 * N, N, 1, NULL);
-        if (s1) {
-#ifdef _OPENMP
-#pragma omp critical(sea_fit_gram)
-#endif
-            st = s1;
-        }
-    }
-    if (st) return sea__err(err, st, "fit: Gram matrix product failed");
-    /* mirror the upper triangles of G+ and G- (the sketch multiplies by them) in 64 x 64 tiles,
-     * so both sides of the copy stay in cache; G0 only enters the energies, which read its upper
-     * triangle */
-    for (int gi = 1; gi < 3; gi++) {
-        if (!want[gi]) continue;
-        for (size_t j0 = 0; j0 < N; j0 += 64)
-            for (size_t i0 = j0; i0 < N; i0 += 64)
-                for (size_t j = j0; j < SEA_MIN(N, j0 + 64); j++)
-                    for (size_t i = SEA_MAX(i0, j + 1); i < SEA_MIN(N, i0 + 64); i++) g[gi][i + j * N] = g[gi][j + i * N];
-    }
-    return SEA_OK;
-}
-
-/* y (rows x l) <- orthonormal basis of its columns (thin Householder Q). */
-static sea_status orth(double *y, size_t rows, size_t l, double *tmp, double *tau, sea_err *err)
-{
-    sea_status st;
-    memcpy(tmp, y, rows * l * sizeof *y);
-    st = sea_qr(tmp, rows, rows, l, tau, 1, err);
-    if (st) return st;
-    return sea__qr_form_q(y, rows, rows, tmp, rows, l, tau, 1, err);
-}
-
-/* Leading l singular triplets of Ω = A0 Asᵀ / N by subspace iteration (Halko, Martinsson &
- * Tropp 2011, Alg. 4.4 with q = 2), using Gs = AsᵀAs (N x N) so that ΩΩᵀ Y = A0 (Gs (A0ᵀ Y)) / N²
- * costs 4dNl + 2N²l instead of 8dNl; re-orthonormalised after every product with ΩΩᵀ. Then
- * Bᵀ = Ωᵀ Q = As (A0ᵀ Q) / N and its Jacobi SVD Bᵀ = W Σ Vᵀ give U = Q V. u: d x l, s: [l]. */
-static sea_status sketch_svd(double *u, double *s, size_t l, const double *a0, const double *as, const double *gs,
-                             size_t d, size_t N, uint64_t seed, sea_err *err)
-{
-    size_t sk = SEA_MIN(l + 10, SEA_MIN(d, N));
-    double *y = NULL, *z = NULL, *z2 = NULL, *tmp = NULL, *tau = NULL, *v = NULL, *sv = NULL, *bt = NULL;
-    sea_svd_params sp = sea_svd_default_params();
-    sea__rng rng;
-    sea_status st = SEA_OK;
-    y = sea__malloc_big(d * sk, sizeof *y);
-    z = sea__malloc_array(N * sk, sizeof *z);
-    z2 = sea__malloc_array(N * sk, sizeof *z2);
-    tmp = sea__malloc_big(d * sk, sizeof *tmp);
-    bt = sea__malloc_big(d * sk, sizeof *bt);
-    tau = sea__malloc_array(sk, sizeof *tau);
-    v = sea__malloc_array(sk * sk, sizeof *v);
-    sv = sea__malloc_array(sk, sizeof *sv);
-    if (!y || !z || !z2 || !tmp || !bt || !tau || !v || !sv) {
-        st = sea__err_nomem(err, "randomized fit");
-        goto out;
-    }
-    /* test matrix As R (R Gaussian): a random combination inside Ω's row space, and Ω (As R)
-     * = A0 (Gs R) / N needs no product with As */
-    sea__rng_seed(&rng, seed);
-    for (size_t i = 0; i < N * sk; i++) z[i] = sea__rng_normal(&rng);
-    st = sea_dgemm(0, 0, N, sk, N, 1.0, gs, N, z, N, 0.0, z2, N, 1, err);
-    if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0, a0, d, z2, N, 0.0, y, d, 1, err);
-    if (!st) st = orth(y, d, sk, tmp, tau, err);
-    for (int it = 0; !st && it < 2; it++) {
-        st = sea_dgemm(1, 0, N, sk, d, 1.0, a0, d, y, d, 0.0, z, N, 1, err);
-        if (!st) st = sea_dgemm(0, 0, N, sk, N, 1.0, gs, N, z, N, 0.0, z2, N, 1, err);
-        if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0, a0, d, z2, N, 0.0, y, d, 1, err);
-        if (!st) st = orth(y, d, sk, tmp, tau, err);
-    }
-    if (!st) st = sea_dgemm(1, 0, N, sk, d, 1.0, a0, d, y, d, 0.0, z, N, 1, err);
-    if (!st) st = sea_dgemm(0, 0, d, sk, N, 1.0 / (double)N, as, d, z, N, 0.0, bt, d, 1, err);
-    if (st) goto out;
-    sp.n_threads = 1;
-    st = sea_svd_jacobi(bt, d, d, sk, sv, v, sk, &sp, NULL, err);
-    if (!st) st = sea_dgemm(0, 0, d, l, sk, 1.0, y, d, v, sk, 0.0, u, d, 1, err);
-    if (!st) memcpy(s, sv, l * sizeof *s);
-out:
-    sea__free(y);
-    sea__free(z);
-    sea__free(z2);
-    sea__free(tmp);
-    sea__free(bt);
-    sea__free(tau);
-    sea__free(v);
-    sea__free(sv);
-    return st;
-}
-
-/* Randomized side: a sketch of l = 96 directions (then 2k + 16, ...) until the captured energy reaches
- * K·E with the selected k in the first half of the sketch (where the Ritz values are
- * accurate). Returns SEA_ERR_LIMIT (not an error to the caller in auto mode) when that needs
- * more than `cap` directions. Serial (the two sides run in parallel). */
-static sea_status randomized_side(side *out, const double *a0, const double *as, const double *gs, size_t d, size_t N,
-                                  double energy, double K, long kfix, size_t cap, sea_err *err)
+/* Randomized side: a sketch of l = 96 directions (then 2k + 16, ...) until the captured energy
+ * reaches K·E with the selected k in the first half of the sketch (where the Ritz values are
+ * accurate). The sketch is left in *keep for the vectors (the caller forms U for both sides
+ * with one product). Returns SEA_ERR_LIMIT (not an error to the caller in auto mode) when that
+ * needs more than `cap` directions. Serial (the two sides run in parallel). */
+static sea_status randomized_side(side *out, sea__xsketch *keep, const sea__mat *a0, const sea__mat *as,
+                                  const sea__apack *g0, const sea__apack *gs, size_t d, size_t N, double energy, double K,
+                                  long kfix, size_t cap, int route, sea_err *err)
 {
     size_t q = SEA_MIN(d, N), l = SEA_MIN(q, SEA_MAX((size_t)96, kfix >= 0 ? 2 * (size_t)kfix : 0));
     sea_status st;
     for (;;) {
         int reached;
-        double *u = sea__malloc_array(d * l, sizeof *u), *s = sea__malloc_array(l, sizeof *s);
-        if (!u || !s) {
-            sea__free(u);
-            sea__free(s);
-            return sea__err_nomem(err, "randomized fit");
-        }
-        st = sketch_svd(u, s, l, a0, as, gs, d, N, 0x5ea5eedull + l, err);
-        if (st) {
-            sea__free(u);
-            sea__free(s);
-            return st;
-        }
+        sea__xsketch sk;
+        const double *s;
+        st = sea__xcov_sketch(&sk, l, a0, as, g0, gs, d, N, 0x5ea5eedull + l, route, err);
+        if (st) return st;
+        s = sk.s;
+        if (trace_t0() >= 0)
+            fprintf(stderr, "sea fit: sketch of %zu (+%zu) directions, %s route\n", l, sk.sk - l, sk.u ? "d-space" : "N-space");
         out->rank = 0;
         while (out->rank < l && s[out->rank] > 0) out->rank++;
         if (kfix >= 0) {
@@ -252,15 +143,19 @@ static sea_status randomized_side(side *out, const double *a0, const double *as,
             if (!reached && l >= q) reached = 1;                   /* all directions seen: k = rank */
         }
         if (reached) {
-            out->u = u;
-            out->s = s;
+            out->s = sea__malloc_array(l, sizeof *out->s);
+            if (!out->s) {
+                sea__xsketch_free(&sk);
+                return sea__err_nomem(err, "randomized fit");
+            }
+            memcpy(out->s, s, l * sizeof *out->s);
             out->ns = l;
             out->energy = energy;
             out->solver = "randomized";
+            *keep = sk;
             return SEA_OK;
         }
-        sea__free(u);
-        sea__free(s);
+        sea__xsketch_free(&sk);
         if (l >= cap) return SEA_ERR_LIMIT;
         /* the sketch saw K reached at k (or not at all): aim for k in the first half next time */
         {
@@ -269,6 +164,76 @@ static sea_status randomized_side(side *out, const double *a0, const double *as,
             l = SEA_MIN(SEA_MIN(next, q), SEA_MAX(cap, l + 1));
         }
     }
+}
+
+/* U of the randomized sides (done[s]): the N-space sketches give U = A0·C with a small C, so
+ * both sides come out of one d x N x (k+ + k-) product with A0 (read once, nt threads); a side
+ * whose vectors are not orthonormal to SEA__ORTH_TOL is redone in d-space (serially). */
+static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *done, const sea__mat *am,
+                                     const sea__apack *grams, size_t d, size_t N, const double *K, const long *kfix,
+                                     size_t cap, int nt, sea_err *err)
+{
+    size_t kt = 0, off[2] = {0, 0};
+    double *c = NULL, *ub = NULL;
+    sea_status st = SEA_OK;
+    for (int s = 0; s < 2; s++)
+        if (done[s] && keep[s].x) {
+            off[s] = kt;
+            kt += sd[s].k;
+        }
+    if (kt > 0) {
+        sea__mat cm;
+        c = sea__malloc_array(N * kt, sizeof *c);
+        ub = sea__malloc_big(d * kt, sizeof *ub);
+        if (!c || !ub) {
+            st = sea__err_nomem(err, "randomized fit");
+            goto out;
+        }
+        for (int s = 0; s < 2 && !st; s++)
+            if (done[s] && keep[s].x) st = sea__xcov_coeffs(&keep[s], sd[s].k, c + off[s] * N, N, err);
+        cm = sea__mat_d(c, N, 0);
+        if (!st) st = sea__gemm(sea__dgemm_pick(), d, kt, N, 1.0, &am[0], NULL, &cm, 0.0, ub, d, nt, err);
+        if (st) goto out;
+    }
+    for (int s = 0; s < 2; s++) {
+        size_t k = sd[s].k;
+        if (!done[s]) continue;
+        sd[s].u = sea__malloc_array(d * (k ? k : 1), sizeof *sd[s].u);
+        if (!sd[s].u) {
+            st = sea__err_nomem(err, "randomized fit");
+            goto out;
+        }
+        if (keep[s].x) {
+            double e;
+            memcpy(sd[s].u, ub + off[s] * d, d * k * sizeof *ub);
+            e = sea__orth_error(sd[s].u, d, d, k, err);
+            if (e != e) {
+                st = SEA_ERR_NOMEM;
+                goto out;
+            }
+            if (!(e <= SEA__ORTH_TOL)) {
+                /* squaring in the N-space Rayleigh-Ritz lost too much: the d-space route */
+                sea__xsketch_free(&keep[s]);
+                sea__free(sd[s].u);
+                sea__free(sd[s].s);
+                sd[s].u = sd[s].s = NULL;
+                st = randomized_side(&sd[s], &keep[s], &am[0], &am[1 + s], &grams[0], &grams[1 + s], d, N, sd[s].energy, K[s],
+                                     kfix[s], cap, 2, err);
+                if (st) goto out;
+                k = sd[s].k;
+                sd[s].u = sea__malloc_array(d * (k ? k : 1), sizeof *sd[s].u);
+                if (!sd[s].u) {
+                    st = sea__err_nomem(err, "randomized fit");
+                    goto out;
+                }
+            }
+        }
+        if (keep[s].u) memcpy(sd[s].u, keep[s].u, d * k * sizeof *sd[s].u);
+    }
+out:
+    sea__free(c);
+    sea__free(ub);
+    return st;
 }
 
 /* Exact side, from the QR of A0 (a0qr, tau0) and of As (asqr): core SVD and back-transform. */
@@ -418,27 +383,17 @@ static sea_status store_side(sea__proj_layer *L, int sgn, const side *sd, size_t
     return SEA_OK;
 }
 
-static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_fit_params *p, size_t l, int nt,
-                            sea_err *err)
+/* a[k] (d x N, column n = demonstration n) in double, with the feature function and centring
+ * applied; allocated on first need. */
+static sea_status gather(double **a, const sea_acts *acts, const sea_fit_params *p, size_t l, sea_err *err)
 {
-    size_t N = sea_acts_n(acts), nl = sea_acts_n_layer(acts), d = sea_acts_d(acts), q = SEA_MIN(N, d), dn;
-    double *a[3] = {NULL, NULL, NULL}, *grams[3] = {NULL, NULL, NULL}, *tau0 = NULL, *taus = NULL, energy[2] = {0, 0};
+    size_t N = sea_acts_n(acts), nl = sea_acts_n_layer(acts), d = sea_acts_d(acts), dn = d * N;
     static const int src[3] = {SEA_ACTS_BASE, SEA_ACTS_POSITIVE, SEA_ACTS_NEGATIVE};
-    side sd[2];
-    long kfix[2] = {p->k_pos, p->k_neg};
-    double K[2] = {p->k_ratio_pos, p->k_ratio_neg};
-    int use_rand[2], done[2] = {0, 0};
-    sea_status st = SEA_OK;
-    double tt = trace_t0();
-    memset(sd, 0, sizeof sd);
-    if (sea__mul_size(&dn, d, N)) return sea__err(err, SEA_ERR_LIMIT, "layer too large");
     for (int k = 0; k < 3; k++) {
         const float *v = sea_acts_view(acts, src[k]);
+        if (a[k]) continue;
         a[k] = sea__malloc_big(dn, sizeof(double));
-        if (!a[k]) {
-            st = sea__err_nomem(err, "fit");
-            goto out;
-        }
+        if (!a[k]) return sea__err_nomem(err, "fit");
         /* column n of the d x N matrix Aᵀ is demonstration n's activation */
         for (size_t n = 0; n < N; n++)
             for (size_t i = 0; i < d; i++) a[k][i + n * d] = v[(n * nl + l) * d + i];
@@ -451,8 +406,27 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
                 for (size_t n = 0; n < N; n++) a[k][i + n * d] -= m;
             }
     }
-    L->signature = signature(acts, l);
-    trace(&tt, "gather, features, signature", l);
+    return SEA_OK;
+}
+
+static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_fit_params *p, size_t l, int nt,
+                            sea_err *err)
+{
+    size_t N = sea_acts_n(acts), nl = sea_acts_n_layer(acts), d = sea_acts_d(acts), q = SEA_MIN(N, d), dn;
+    double *a[3] = {NULL, NULL, NULL}, *tau0 = NULL, *taus = NULL, energy[2] = {0, 0};
+    static const int src[3] = {SEA_ACTS_BASE, SEA_ACTS_POSITIVE, SEA_ACTS_NEGATIVE};
+    sea__apack grams[3];
+    sea__xsketch keep[2];
+    side sd[2];
+    long kfix[2] = {p->k_pos, p->k_neg};
+    double K[2] = {p->k_ratio_pos, p->k_ratio_neg};
+    int use_rand[2], done[2] = {0, 0};
+    sea_status st = SEA_OK;
+    double tt = trace_t0();
+    memset(sd, 0, sizeof sd);
+    memset(grams, 0, sizeof grams);
+    memset(keep, 0, sizeof keep);
+    if (sea__mul_size(&dn, d, N)) return sea__err(err, SEA_ERR_LIMIT, "layer too large");
     for (int s = 0; s < 2; s++) {
         if (kfix[s] > (long)q) kfix[s] = (long)q;
         switch (p->solver) {
@@ -464,40 +438,44 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             use_rand[s] = q >= 256 && N <= d && (kfix[s] < 0 || (size_t)kfix[s] <= q / 8);
         }
     }
+    /* the exact route works in place on double copies; the randomized one reads the float
+     * activations directly unless a feature function or centring transforms them */
+    if (!(use_rand[0] && use_rand[1]) || p->feature != SEA_FEATURE_NONE || p->center) {
+        st = gather(a, acts, p, l, err);
+        if (st) goto out;
+    }
+    L->signature = signature(acts, l);
+    trace(&tt, "gather, features, signature", l);
     if (use_rand[0] || use_rand[1]) {
         /* Gram matrices: the energies ‖Ω±‖_F² = ⟨G0, G±⟩ / N² and the sketch operator */
         sea_status sst[2] = {SEA_OK, SEA_OK};
         sea_err serr[2];
-        size_t nn;
-        int two;
-        if (sea__mul_size(&nn, N, N)) {
-            st = sea__err(err, SEA_ERR_LIMIT, "fit: N = %zu is too large for the randomized solver", N);
-            goto out;
+        sea__mat am[3], at[3], gin[3];
+        sea__apack gout[3];
+        size_t ng = 0;
+        int two, gidx[3] = {-1, -1, -1};
+        for (int g = 0; g < 3; g++) {
+            if (a[g])
+                am[g] = sea__mat_d(a[g], d, 0);
+            else
+                am[g] = sea__mat_f(sea_acts_view(acts, src[g]) + l * d, nl * d, 0);
+            at[g] = am[g];
+            at[g].trans = 1; /* op = Aᵀ (N x d): the Gram matrix is op·opᵀ */
         }
-        {
-            int wantg[3] = {1, use_rand[0], use_rand[1]};
-            for (int g = 0; g < 3; g++)
-                if (wantg[g]) {
-                    grams[g] = sea__malloc_big(nn, sizeof(double));
-                    if (!grams[g]) {
-                        st = sea__err_nomem(err, "fit Gram matrices");
-                        goto out;
-                    }
-                }
-            st = grams_compute(grams, a, wantg, d, N, nt, err);
+        for (int g = 0; g < 3; g++) {
+            if (g > 0 && !use_rand[g - 1]) continue;
+            st = sea__apack_alloc(&grams[g], sea__dgemm_pick(), N, N, err);
             if (st) goto out;
+            gidx[g] = (int)ng;
+            gin[ng] = at[g];
+            gout[ng++] = grams[g];
         }
+        st = sea__syrk_packed(ng, N, d, gin, gout, nt, err);
+        if (st) goto out;
+        trace(&tt, "Gram products", l);
         for (int s = 0; s < 2; s++)
-            if (use_rand[s]) {
-                /* ⟨G0, G±⟩ from the upper triangles: the diagonal once, the rest twice */
-                double diag = 0, off = 0;
-                const double *g0 = grams[0], *gs = grams[1 + s];
-                for (size_t j = 0; j < N; j++) {
-                    for (size_t i = 0; i < j; i++) off += g0[i + j * N] * gs[i + j * N];
-                    diag += g0[j + j * N] * gs[j + j * N];
-                }
-                energy[s] = (diag + 2.0 * off) / ((double)N * (double)N);
-            }
+            if (use_rand[s]) energy[s] = sea__apack_dot(&grams[0], &grams[1 + s]) / ((double)N * (double)N);
+        (void)gidx;
         trace(&tt, "Gram matrices and energies", l);
         two = (use_rand[0] && use_rand[1] && nt >= 2) ? 2 : 1;
         (void)two; /* used by the OpenMP clause only */
@@ -508,7 +486,8 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
             size_t cap = p->solver == SEA_SOLVER_RANDOMIZED ? q : SEA_MAX((size_t)64, q / 8);
             if (!use_rand[s]) continue;
             sea_err_clear(&serr[s]);
-            sst[s] = randomized_side(&sd[s], a[0], a[1 + s], grams[1 + s], d, N, energy[s], K[s], kfix[s], cap, &serr[s]);
+            sst[s] = randomized_side(&sd[s], &keep[s], &am[0], &am[1 + s], &grams[0], &grams[1 + s], d, N, energy[s], K[s],
+                                     kfix[s], cap, 0, &serr[s]);
             if (sst[s] == SEA_OK) done[s] = 1;
         }
         for (int s = 0; s < 2; s++)
@@ -518,9 +497,16 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
                 goto out;
             }
         trace(&tt, "randomized range finders", l);
-        for (int g = 0; g < 3; g++) {
-            sea__free(grams[g]);
-            grams[g] = NULL;
+        {
+            size_t cap = p->solver == SEA_SOLVER_RANDOMIZED ? q : SEA_MAX((size_t)64, q / 8);
+            st = randomized_vectors(sd, keep, done, am, grams, d, N, K, kfix, cap, nt, err);
+            if (st) goto out;
+        }
+        trace(&tt, "randomized vectors U", l);
+        for (int g = 0; g < 3; g++) sea__apack_free(&grams[g]);
+        if (!done[0] || !done[1]) {
+            st = gather(a, acts, p, l, err);
+            if (st) goto out;
         }
     }
     if (!done[0] || !done[1]) {
@@ -587,8 +573,10 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
 out:
     for (int k = 0; k < 3; k++) {
         sea__free(a[k]);
-        sea__free(grams[k]);
+        sea__apack_free(&grams[k]);
     }
+    sea__xsketch_free(&keep[0]);
+    sea__xsketch_free(&keep[1]);
     for (int s = 0; s < 2; s++) {
         sea__free(sd[s].u);
         sea__free(sd[s].s);
