@@ -8,3 +8,7 @@ check_PROGRAMS += tests/check_limits
 tests_check_limits_SOURCES = tests/check_limits.c
 tests_check_limits_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_limits_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_regress
+tests_check_regress_SOURCES = tests/check_regress.c
+tests_check_regress_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_regress_LDADD = $(TEST_LDADD)

@@ -60,7 +60,9 @@ static int slist_push(slist *l, const void *s, size_t n)
     return slist_open(l) || slist_add(l, s, n);
 }
 
-#define STR(l, i) ((l)->text.data + (l)->off[i])
+/* "" for a list whose strings are all empty: text.data is then still NULL, and NULL + 0 is
+ * undefined behaviour (found by fuzz_tokenize under clang's UBSan) */
+#define STR(l, i) ((l)->text.data ? (l)->text.data + (l)->off[i] : "")
 
 /* Inverse of the GPT-2 byte-to-character map: code point -> byte, or -1. */
 static int char_byte(uint32_t cp)
