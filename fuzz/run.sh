@@ -76,9 +76,9 @@ seeds)
         mkdir -p "$src/fuzz/corpus/$t" "$tmp/$t" "$work/$t/artifacts"
         # conformance data (golden texts and lines), not hostile input: merged, the rest copied
         find "$cap/$t" -type f \( -name 'check_tokenizer-test_golden_*' -o -name 'check_tokenizer-test_heap_equals_naive-*' \
-            -o -name 'check_tokenizer-test_stream_goldens-*' \) -exec cp {} "$tmp/$t/" +
+            -o -name 'check_tokenizer-test_stream_goldens-*' \) -exec cp -t "$tmp/$t/" {} +
         find "$cap/$t" -type f ! -name 'check_tokenizer-test_golden_*' ! -name 'check_tokenizer-test_heap_equals_naive-*' \
-            ! -name 'check_tokenizer-test_stream_goldens-*' -exec cp {} "$src/fuzz/corpus/$t/" +
+            ! -name 'check_tokenizer-test_stream_goldens-*' -exec cp -t "$src/fuzz/corpus/$t/" {} +
         if [ -n "$(ls "$tmp/$t")" ]; then
             "$build/fuzz/fuzz_$t" $opts -artifact_prefix="$work/$t/artifacts/" -merge=1 "$src/fuzz/corpus/$t" "$tmp/$t" 2>&1 |
                 grep -E "MERGE-OUTER: [0-9]+ new files" || true
