@@ -18,7 +18,7 @@
 
 #define RM 8  /* most weight rows per tile */
 #define RN 6  /* most tokens per tile */
-#define TB 96 /* tokens per cache block: 96 x n_in floats of x stay in L2 */
+#define TB 96 /* tokens per cache block: TB x n_in floats of x stay in L2 */
 
 static inline __m512 ld_f32(const void *w, size_t i)
 {
