@@ -4,8 +4,10 @@
  * the file holds) and checks, through the allocator hook, that the peak of live bytes stays
  * within a small multiple of the input, or that the input is refused with SEA_ERR_LIMIT.
  * Regression tests for the bugs the audit found: demonstration and BBQ files sized their item
- * tables by the number of newlines (32 and 80 bytes per newline), and the TruthfulQA reader had
- * no bound on the number of fields or answers (about 40 bytes of bookkeeping per byte). */
+ * tables by the number of newlines (32 and 80 bytes per newline), the TruthfulQA reader had no
+ * bound on the number of fields or answers (about 40 bytes of bookkeeping per byte), and the
+ * model loader allocated its norm table from config.json before looking at the checkpoint
+ * (4 GB for a config of 512 layers of width 2^20 beside an empty checkpoint). */
 #include "hostile.h"
 
 static char g_tmp[4096];
@@ -169,6 +171,28 @@ START_TEST(test_activation_shape_needs_the_file)
 }
 END_TEST
 
+START_TEST(test_model_config_needs_the_checkpoint)
+{
+    /* the widest, deepest config the caps allow, beside a checkpoint with no tensor: refused
+     * for the missing embedding, without allocating the (2·512 + 1) x 2^20 floats of norms */
+    const char *cfg = "{\"model_type\":\"llama\",\"vocab_size\":16,\"hidden_size\":1048576,\"intermediate_size\":1,"
+                      "\"num_hidden_layers\":512,\"num_attention_heads\":16384,\"num_key_value_heads\":16384}";
+    size_t len;
+    unsigned char *img = ht_image(&len, "{}", 0);
+    sea_model *m = NULL;
+    sea_err err;
+    ht_write_str(g_tmp, "config.json", cfg);
+    ht_write(g_tmp, "model.safetensors", img, len);
+    free(img);
+    ht_track_allocations();
+    ck_assert_int_eq(sea_model_open(&m, g_tmp, &err), SEA_ERR_FORMAT);
+    sea_set_allocator(NULL);
+    ck_assert_msg(strstr(err.msg, "no tensor 'model.embed_tokens.weight'") != NULL, "%s", err.msg);
+    ck_assert_msg(ht_largest < ((size_t)1 << 20), "largest allocation %zu bytes", ht_largest);
+    ck_assert_uint_eq(ht_live, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("limits");
@@ -181,6 +205,7 @@ int main(void)
     tcase_add_test(tc, test_truthfulqa_many_answers);
     tcase_add_test(tc, test_projection_counts_need_the_file);
     tcase_add_test(tc, test_activation_shape_needs_the_file);
+    tcase_add_test(tc, test_model_config_needs_the_checkpoint);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -85,12 +85,36 @@ static sea_status mat(sea_mat *w, sea_model *m, const char *name, uint64_t rows,
     return st != SEA_OK ? st : as_mat(w, m, t, err);
 }
 
-static sea_status vec(float *dst, sea_model *m, const char *name, uint64_t n, sea_err *err)
+/* A norm vector of n elements: checked now, read by read_norms once every tensor is known. */
+static sea_status vec(sea_model *m, const char *name, uint64_t n, sea_err *err)
 {
     const sea_st_tensor *t;
-    sea_status st = need(&t, m, name, 1, n, 0, err);
-    if (st != SEA_OK) return st;
-    return sea_st_read_f32(dst, t, err);
+    return need(&t, m, name, 1, n, 0, err);
+}
+
+/* Copy every norm vector (already checked by vec) into one float table [2·n_layer + 1, d].
+ * It is allocated only here, after the checks, so that a config cannot make the loader ask for
+ * more memory than the checkpoint backs (up to 4 GB for 512 layers of width 2^20). */
+static sea_status read_norms(sea_model *m, sea_err *err)
+{
+    const sea_llama_config *c = &m->cfg;
+    size_t n_norm = (size_t)(2 * c->n_layer + 1) * (size_t)c->d; /* bounded: 1025 x 2^20 floats */
+    char name[128];
+    sea_status st = SEA_OK;
+    m->norms = sea__malloc_array(n_norm, sizeof(float));
+    if (!m->norms) return sea__err_nomem(err, "the model tables");
+    m->final_norm = m->norms + (size_t)2 * (size_t)c->n_layer * (size_t)c->d;
+    st = sea_st_read_f32(m->final_norm, sea_st_dir_find(m->st, "model.norm.weight"), err);
+    for (int l = 0; st == SEA_OK && l < c->n_layer; l++) {
+        sea_layer_weights *L = &m->layers[l];
+        L->attn_norm = m->norms + (size_t)(2 * l) * (size_t)c->d;
+        L->ffn_norm = m->norms + (size_t)(2 * l + 1) * (size_t)c->d;
+        snprintf(name, sizeof name, "model.layers.%d.input_layernorm.weight", l);
+        st = sea_st_read_f32(L->attn_norm, sea_st_dir_find(m->st, name), err);
+        snprintf(name, sizeof name, "model.layers.%d.post_attention_layernorm.weight", l);
+        if (st == SEA_OK) st = sea_st_read_f32(L->ffn_norm, sea_st_dir_find(m->st, name), err);
+    }
+    return st;
 }
 
 /* Every tensor of the checkpoint must be one the architecture uses (or a known leftover). */
@@ -162,7 +186,6 @@ sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_p
     sea_status st;
     const sea_llama_config *c;
     char name[4096];
-    size_t n_norm;
     uint64_t q_out, kv_out;
     *out = NULL;
 #ifdef SEA_BIG_ENDIAN
@@ -185,10 +208,8 @@ sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_p
     q_out = (uint64_t)c->n_head * (uint64_t)c->head_dim;
     kv_out = (uint64_t)c->n_kv_head * (uint64_t)c->head_dim;
     m->layers = sea__calloc((size_t)c->n_layer, sizeof *m->layers);
-    n_norm = (size_t)(2 * c->n_layer + 1) * (size_t)c->d; /* bounded: 1025 x 2^20 floats */
-    m->norms = sea__malloc_array(n_norm, sizeof(float));
     m->rope_inv_freq = sea__malloc_array((size_t)c->head_dim / 2, sizeof(float));
-    if (!m->layers || !m->norms || !m->rope_inv_freq) {
+    if (!m->layers || !m->rope_inv_freq) {
         st = sea__err_nomem(err, "the model tables");
         goto fail;
     }
@@ -205,8 +226,7 @@ sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_p
     } else if ((st = mat(&m->lm_head, m, "lm_head.weight", (uint64_t)c->n_vocab, (uint64_t)c->d, err)) != SEA_OK) {
         goto fail;
     }
-    m->final_norm = m->norms + (size_t)2 * (size_t)c->n_layer * (size_t)c->d;
-    if ((st = vec(m->final_norm, m, "model.norm.weight", (uint64_t)c->d, err)) != SEA_OK) goto fail;
+    if ((st = vec(m, "model.norm.weight", (uint64_t)c->d, err)) != SEA_OK) goto fail;
     for (int l = 0; l < c->n_layer; l++) {
         sea_layer_weights *L = &m->layers[l];
         struct {
@@ -226,13 +246,12 @@ sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_p
             snprintf(name, sizeof name, "model.layers.%d.%s", l, mats[k].suffix);
             if ((st = mat(mats[k].w, m, name, mats[k].rows, mats[k].cols, err)) != SEA_OK) goto fail;
         }
-        L->attn_norm = m->norms + (size_t)(2 * l) * (size_t)c->d;
-        L->ffn_norm = m->norms + (size_t)(2 * l + 1) * (size_t)c->d;
         snprintf(name, sizeof name, "model.layers.%d.input_layernorm.weight", l);
-        if ((st = vec(L->attn_norm, m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
+        if ((st = vec(m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
         snprintf(name, sizeof name, "model.layers.%d.post_attention_layernorm.weight", l);
-        if ((st = vec(L->ffn_norm, m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
+        if ((st = vec(m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
     }
+    if ((st = read_norms(m, err)) != SEA_OK) goto fail;
     m->dtype = m->layers[0].w_up.dtype;
     sea_config_rope_inv_freq(c, m->rope_inv_freq);
     *out = m;
