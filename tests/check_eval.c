@@ -11,45 +11,6 @@
 #include "eval/eval_internal.h"
 #include "testutil.h"
 
-/* kjv-demo with a longer position range (RoPE has no learned positions), for BBQ prompts */
-static char long_dir[64];
-
-static void make_long_model(void)
-{
-    char src[8192], dst[8192], *text, *p;
-    size_t len;
-    sea_err err;
-    FILE *f;
-    const char *names[] = {"model.safetensors", "tokenizer.json", "tokenizer_config.json"};
-    strcpy(long_dir, "/tmp/sea-long-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(long_dir));
-    for (int i = 0; i < 3; i++) {
-        snprintf(src, sizeof src, "%s/%s", model_dir("kjv-demo"), names[i]);
-        snprintf(dst, sizeof dst, "%s/%s", long_dir, names[i]);
-        ck_assert_int_eq(symlink(src, dst), 0);
-    }
-    snprintf(src, sizeof src, "%s/config.json", model_dir("kjv-demo"));
-    ck_assert_int_eq(sea__read_file(&text, &len, src, 1 << 20, &err), SEA_OK);
-    p = strstr(text, "\"max_position_embeddings\": 512");
-    ck_assert_ptr_nonnull(p);
-    snprintf(dst, sizeof dst, "%s/config.json", long_dir);
-    f = fopen(dst, "w");
-    fprintf(f, "%.*s\"max_position_embeddings\": 2048%s", (int)(p - text), text, p + strlen("\"max_position_embeddings\": 512"));
-    fclose(f);
-    sea__free(text);
-}
-
-static void rm_long_model(void)
-{
-    const char *names[] = {"model.safetensors", "tokenizer.json", "tokenizer_config.json", "config.json"};
-    char p[8192];
-    for (int i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s/%s", long_dir, names[i]);
-        unlink(p);
-    }
-    rmdir(long_dir);
-}
-
 START_TEST(test_bbq_metrics)
 {
     /* per item: gold label, index of the unknown option, biased answers (by hand, BBQ rules:
@@ -74,7 +35,9 @@ START_TEST(test_bbq_metrics)
     sea_eval_params ep = sea_eval_default_params();
     double acc = 0, unk = 0;
     size_t n_nonunk = 0, n_biased = 0, n_anti = 0, n_stereo = 0;
-    make_long_model();
+    /* kjv-demo with a longer position range (RoPE has no learned positions): BBQ prompts
+     * are longer than its 512 */
+    const char *long_dir = tmp_model_variant("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 2048");
     ck_assert_msg(sea_model_open(&m, long_dir, &err) == SEA_OK, "%s", err.msg);
     ck_assert_int_eq(sea_tokenizer_open(&tok, long_dir, &err), SEA_OK);
     ck_assert_msg(sea_bbq_load(&d, fixture("sea/bbq7.jsonl"), &err) == SEA_OK, "%s", err.msg);
@@ -117,7 +80,7 @@ START_TEST(test_bbq_metrics)
     sea_bbq_free(d);
     sea_tokenizer_close(tok);
     sea_model_close(m);
-    rm_long_model();
+    tmp_model_remove(long_dir);
 }
 END_TEST
 

@@ -141,45 +141,6 @@ START_TEST(test_bad_params)
 }
 END_TEST
 
-/* A copy of kjv-demo whose EOS is a token the greedy continuation produces. */
-static char *model_with_eos(int eos)
-{
-    static char tmpl[64];
-    char src[8192], dst[8192], *text, *p;
-    size_t len;
-    sea_err err;
-    FILE *f;
-    const char *names[] = {"model.safetensors", "tokenizer.json", "tokenizer_config.json"};
-    strcpy(tmpl, "/tmp/sea-eos-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    for (int i = 0; i < 3; i++) {
-        snprintf(src, sizeof src, "%s/%s", model_dir("kjv-demo"), names[i]);
-        snprintf(dst, sizeof dst, "%s/%s", tmpl, names[i]);
-        ck_assert_int_eq(symlink(src, dst), 0);
-    }
-    snprintf(src, sizeof src, "%s/config.json", model_dir("kjv-demo"));
-    ck_assert_int_eq(sea__read_file(&text, &len, src, 1 << 20, &err), SEA_OK);
-    p = strstr(text, "\"eos_token_id\": 2");
-    ck_assert_ptr_nonnull(p);
-    snprintf(dst, sizeof dst, "%s/config.json", tmpl);
-    f = fopen(dst, "w");
-    fprintf(f, "%.*s\"eos_token_id\": %d%s", (int)(p - text), text, eos, p + strlen("\"eos_token_id\": 2"));
-    fclose(f);
-    sea_free(text);
-    return tmpl;
-}
-
-static void rm_model(const char *dir)
-{
-    const char *names[] = {"model.safetensors", "tokenizer.json", "tokenizer_config.json", "config.json"};
-    char p[4096];
-    for (int i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        unlink(p);
-    }
-    rmdir(dir);
-}
-
 START_TEST(test_generate_stops)
 {
     /* greedy after [1, 1131, 323, 2641] is 333 323 880 2071 323 644 ... (Hugging Face golden) */
@@ -189,7 +150,8 @@ START_TEST(test_generate_stops)
     sea_ctx *c;
     sea_err err;
     sea_generate_params gp = sea_generate_default_params();
-    char *dir = model_with_eos(644);
+    /* a copy of kjv-demo whose EOS is a token the greedy continuation produces */
+    const char *dir = tmp_model_variant("\"eos_token_id\": 2", "\"eos_token_id\": 644");
     ck_assert_msg(sea_model_open(&m, dir, &err) == SEA_OK, "%s", err.msg);
     ck_assert_int_eq(sea_ctx_new(&c, m, NULL, &err), SEA_OK);
     gp.n_predict = 20;
@@ -208,7 +170,7 @@ START_TEST(test_generate_stops)
     sea_free(out);
     sea_ctx_free(c);
     sea_model_close(m);
-    rm_model(dir);
+    tmp_model_remove(dir);
 }
 END_TEST
 

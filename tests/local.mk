@@ -1,7 +1,7 @@
 # tests: Check suites (make check). Suites that need the large conformance data in
 # ../shared read $SEA_SHARED and report SKIP when it is unset.
 if HAVE_CHECK
-TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests \
+TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -D_POSIX_C_SOURCE=200809L \
 	-DSEA_TEST_FIXTURES='"$(abs_top_srcdir)/tests/fixtures"' $(CHECK_CFLAGS)
 TEST_LDADD = libsea.la $(CHECK_LIBS) -lm
 

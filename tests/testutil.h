@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sea.h"
 
@@ -41,6 +42,53 @@ static inline const char *model_dir(const char *name)
     static char buf[4096];
     snprintf(buf, sizeof buf, "%s/%s", SEA_SRC_MODELDIR, name);
     return buf;
+}
+
+/* A temporary copy of the bundled kjv-demo model (weights and tokenizer linked, not copied)
+ * whose config.json has the text `from` replaced by `to`, e.g. a longer position range or
+ * another EOS id. Returns the directory (static buffer); remove it with tmp_model_remove. */
+static inline const char *tmp_model_variant(const char *from, const char *to)
+{
+    static char dir[64];
+    static const char *const names[] = {"model.safetensors", "tokenizer.json", "tokenizer_config.json"};
+    char src[8192], dst[8192], *text, *p;
+    long len;
+    FILE *f;
+    strcpy(dir, "/tmp/sea-model-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    for (int i = 0; i < 3; i++) {
+        snprintf(src, sizeof src, "%s/%s", model_dir("kjv-demo"), names[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, names[i]);
+        ck_assert_int_eq(symlink(src, dst), 0);
+    }
+    snprintf(src, sizeof src, "%s/config.json", model_dir("kjv-demo"));
+    f = fopen(src, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = calloc(1, (size_t)len + 1);
+    ck_assert_int_eq((long)fread(text, 1, (size_t)len, f), len);
+    fclose(f);
+    p = strstr(text, from);
+    ck_assert_msg(p != NULL, "config.json has no '%s'", from);
+    snprintf(dst, sizeof dst, "%s/config.json", dir);
+    f = fopen(dst, "w");
+    fprintf(f, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+    fclose(f);
+    free(text);
+    return dir;
+}
+
+static inline void tmp_model_remove(const char *dir)
+{
+    static const char *const names[] = {"model.safetensors", "tokenizer.json", "tokenizer_config.json", "config.json"};
+    char p[8192];
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    rmdir(dir);
 }
 
 /* max |a - b| / max(max|b|, floor): the relative-to-max-abs error used by the spec. */
