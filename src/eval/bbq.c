@@ -326,7 +326,7 @@ sea_status sea_eval_bbq(sea_bbq_result *out, const sea_model *m, const sea_token
     if (!jobs) st = sea__err_nomem(err, "BBQ jobs");
     for (size_t k = 0; k < n_sel && st == SEA_OK; k++) {
         const bbq_item *it = &data->items[idx[k]];
-        sea_buf instr, full;
+        sea_buf instr;
         char *ptext = NULL;
         int32_t *pids = NULL;
         size_t np = 0;
@@ -335,23 +335,8 @@ sea_status sea_eval_bbq(sea_bbq_result *out, const sea_model *m, const sea_token
         if (instr.failed) st = sea__err_nomem(err, "a prompt");
         if (st == SEA_OK) st = sea_template_apply(&ptext, p.tmpl, p.system, instr.data, err);
         if (st == SEA_OK) st = sea_tokenize(tok, ptext, strlen(ptext), 1, &pids, &np, err);
-        for (int a = 0; a < 3 && st == SEA_OK; a++) {
-            sea__job *j = &jobs[3 * k + (size_t)a];
-            size_t nf;
-            sea__buf_init(&full);
-            sea__buf_printf(&full, "%s %s", ptext, it->ans[a]);
-            st = full.failed ? sea__err_nomem(err, "a prompt") : sea_tokenize(tok, full.data, full.len, 1, &j->ids, &nf, err);
-            sea__buf_free(&full);
-            if (st != SEA_OK) break;
-            if (nf > (size_t)max_pos) {
-                st = sea__err(err, SEA_ERR_LIMIT, "prompt + answer is %zu tokens, longer than the model's %d positions", nf, max_pos);
-                break;
-            }
-            j->n = (int)nf;
-            j->n_prefix = (int)np;
-            j->item = k;
-            if ((int)nf > max_len) max_len = (int)nf;
-        }
+        for (int a = 0; a < 3 && st == SEA_OK; a++)
+            st = sea__job_make(&jobs[3 * k + (size_t)a], tok, ptext, " ", it->ans[a], (int)np, k, max_pos, &max_len, err);
         if (st != SEA_OK) sea__err_prefix(err, "line %zu", it->line);
         sea_free(pids);
         sea_free(ptext);

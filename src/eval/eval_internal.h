@@ -51,6 +51,13 @@ typedef struct sea__job {
 sea_status sea__eval_score(double *scores, const sea_model *m, const sea_eval_params *p, const sea__job *jobs,
                            size_t n_jobs, size_t n_items, int max_len, int mean, sea_eval_cost *cost, sea_err *err);
 
+/* Fill job j with the tokens of prompt_text + sep + completion (special tokens added, as the
+ * reference tokenizes both the prompt and the full text), answer starting at n_prefix; refuse
+ * a text longer than max_pos; raise *max_len. On error j->ids is NULL or owned by j. */
+sea_status sea__job_make(sea__job *j, const sea_tokenizer *tok, const char *prompt_text, const char *sep,
+                         const char *completion, int n_prefix, size_t item, int max_pos, int *max_len,
+                         sea_err *err);
+
 /* Item indices selected by limit and folds: *idx (caller frees with sea__free), *n. */
 sea_status sea__eval_select(size_t **idx, size_t *n, size_t n_total, const sea_eval_params *p, sea_err *err);
 

@@ -32,23 +32,9 @@ sea_status sea_eval_pairs(sea_pairs_result *out, const sea_model *m, const sea_t
         size_t np = 0;
         st = sea_template_apply(&ptext, p.tmpl, p.system, d->prompt, err);
         if (st == SEA_OK) st = sea_tokenize(tok, ptext, strlen(ptext), 1, &pids, &np, err);
-        for (int s = 0; s < 2 && st == SEA_OK; s++) {
-            sea__job *j = &jobs[2 * k + (size_t)s];
-            sea_buf b;
-            size_t nf;
-            sea__buf_init(&b);
-            sea__buf_puts(&b, ptext);
-            sea__buf_puts(&b, s ? d->negative : d->positive);
-            st = b.failed ? sea__err_nomem(err, "a text") : sea_tokenize(tok, b.data, b.len, 1, &j->ids, &nf, err);
-            sea__buf_free(&b);
-            if (st == SEA_OK && nf > (size_t)max_pos)
-                st = sea__err(err, SEA_ERR_LIMIT, "text is %zu tokens, longer than the model's %d positions", nf, max_pos);
-            if (st != SEA_OK) break;
-            j->n = (int)nf;
-            j->n_prefix = (int)np;
-            j->item = k;
-            if ((int)nf > max_len) max_len = (int)nf;
-        }
+        for (int s = 0; s < 2 && st == SEA_OK; s++)
+            st = sea__job_make(&jobs[2 * k + (size_t)s], tok, ptext, "", s ? d->negative : d->positive, (int)np, k,
+                               max_pos, &max_len, err);
         if (st != SEA_OK) sea__err_prefix(err, "line %zu", d->line);
         sea_free(pids);
         sea_free(ptext);

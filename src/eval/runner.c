@@ -44,6 +44,31 @@ sea_status sea__eval_select(size_t **idx, size_t *n, size_t n_total, const sea_e
     return SEA_OK;
 }
 
+sea_status sea__job_make(sea__job *j, const sea_tokenizer *tok, const char *prompt_text, const char *sep,
+                         const char *completion, int n_prefix, size_t item, int max_pos, int *max_len,
+                         sea_err *err)
+{
+    sea_buf b;
+    size_t nf = 0;
+    sea_status st;
+    j->ids = NULL;
+    sea__buf_init(&b);
+    sea__buf_puts(&b, prompt_text);
+    sea__buf_puts(&b, sep);
+    sea__buf_puts(&b, completion);
+    st = b.failed ? sea__err_nomem(err, "a prompt") : sea_tokenize(tok, b.data, b.len, 1, &j->ids, &nf, err);
+    sea__buf_free(&b);
+    if (st != SEA_OK) return st;
+    if (nf > (size_t)max_pos)
+        return sea__err(err, SEA_ERR_LIMIT, "prompt + answer is %zu tokens, longer than the model's %d positions", nf,
+                        max_pos);
+    j->n = (int)nf;
+    j->n_prefix = n_prefix;
+    j->item = item;
+    if ((int)nf > *max_len) *max_len = (int)nf;
+    return SEA_OK;
+}
+
 static double now_s(void)
 {
     struct timespec ts;

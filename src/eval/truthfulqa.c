@@ -209,27 +209,6 @@ void sea_tqa_result_free(sea_tqa_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* tokens of template(primer + "Q: " + question + "\nA:") [+ " " + answer] */
-static sea_status encode_qa(int32_t **ids, size_t *n, const sea_tokenizer *tok, const char *prompt_text,
-                            const char *answer, sea_err *err)
-{
-    sea_buf b;
-    sea_status st;
-    sea__buf_init(&b);
-    sea__buf_puts(&b, prompt_text);
-    if (answer) {
-        sea__buf_putc(&b, ' ');
-        sea__buf_puts(&b, answer);
-    }
-    if (b.failed) {
-        sea__buf_free(&b);
-        return sea__err_nomem(err, "a prompt");
-    }
-    st = sea_tokenize(tok, b.data, b.len, 1, ids, n, err);
-    sea__buf_free(&b);
-    return st;
-}
-
 sea_status sea_eval_truthfulqa(sea_tqa_result *out, const sea_model *m, const sea_tokenizer *tok,
                                const sea_tqa *data, const sea_eval_params *pp, sea_err *err)
 {
@@ -255,13 +234,11 @@ sea_status sea_eval_truthfulqa(sea_tqa_result *out, const sea_model *m, const se
         sea__buf_puts(&instr, "\nA:");
         if (instr.failed) st = sea__err_nomem(err, "a prompt");
         if (st == SEA_OK) st = sea_template_apply(&ptext, p.tmpl, p.system, instr.data, err);
-        if (st == SEA_OK) st = encode_qa(&pids, &np, tok, ptext, NULL, err);
+        if (st == SEA_OK) st = sea_tokenize(tok, ptext, strlen(ptext), 1, &pids, &np, err);
         for (int set = 0; set < 2 && st == SEA_OK; set++) {
             size_t na = set ? q->n_false : q->n_true;
             const char *const *ans = set ? q->false_answers : q->true_answers;
             for (size_t a = 0; a < na && st == SEA_OK; a++) {
-                sea__job *j;
-                size_t nf;
                 if (n_jobs == cap_jobs) {
                     size_t nc = cap_jobs ? 2 * cap_jobs : 1024;
                     sea__job *nj = sea__realloc(jobs, nc * sizeof *nj);
@@ -272,17 +249,8 @@ sea_status sea_eval_truthfulqa(sea_tqa_result *out, const sea_model *m, const se
                     jobs = nj;
                     cap_jobs = nc;
                 }
-                j = &jobs[n_jobs];
-                if ((st = encode_qa(&j->ids, &nf, tok, ptext, ans[a], err)) != SEA_OK) break;
-                n_jobs++;
-                if (nf > (size_t)max_pos) {
-                    st = sea__err(err, SEA_ERR_LIMIT, "prompt + answer is %zu tokens, longer than the model's %d positions", nf, max_pos);
-                    break;
-                }
-                j->n = (int)nf;
-                j->n_prefix = (int)np;
-                j->item = k;
-                if ((int)nf > max_len) max_len = (int)nf;
+                st = sea__job_make(&jobs[n_jobs], tok, ptext, " ", ans[a], (int)np, k, max_pos, &max_len, err);
+                if (jobs[n_jobs].ids) n_jobs++; /* owned by the list, freed at the end */
             }
         }
         if (st != SEA_OK) sea__err_prefix(err, "line %zu", q->line);
