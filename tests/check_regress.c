@@ -36,11 +36,39 @@ START_TEST(test_decode_nothing_byte_level)
 }
 END_TEST
 
+/* fuzz_config: "rms_norm_eps": 1e-50 was accepted (positive as a double) and stored as the
+ * float32 0, so RMSNorm divided by zero on an all-zero row. It is refused; the smallest
+ * positive float32 values still pass. */
+START_TEST(test_rms_norm_eps_underflow)
+{
+    static const char *const bad[] = {"1e-50", "1e-46", "0.99999999999"};
+    static const char *const good[] = {"1e-45", "1.2e-38", "1e-5", "0.9999"};
+    char text[512];
+    sea_llama_config c;
+    sea_err err;
+    for (size_t i = 0; i < HT_LEN(bad) + HT_LEN(good); i++) {
+        int ok = i >= HT_LEN(bad);
+        snprintf(text, sizeof text,
+                 "{\"model_type\":\"llama\",\"vocab_size\":16,\"hidden_size\":8,\"intermediate_size\":12,"
+                 "\"num_hidden_layers\":2,\"num_attention_heads\":2,\"rms_norm_eps\":%s}",
+                 ok ? good[i - HT_LEN(bad)] : bad[i]);
+        if (ok) {
+            ck_assert_msg(sea_config_parse(&c, text, strlen(text), "config.json", &err) == SEA_OK, "%s", err.msg);
+            ck_assert(c.rms_eps > 0 && c.rms_eps < 1);
+        } else {
+            ck_assert_int_eq(sea_config_parse(&c, text, strlen(text), "config.json", &err), SEA_ERR_FORMAT);
+            ht_check_msg(&err, "config.json", "rms_norm_eps must be in (0, 1) as a float32", NULL, bad[i]);
+        }
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fuzz-regressions");
     TCase *tc = tcase_create("findings");
     tcase_add_test(tc, test_decode_nothing_byte_level);
+    tcase_add_test(tc, test_rms_norm_eps_underflow);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -235,8 +235,9 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
         goto done;
     }
     if ((st = get_num(&eps, root, "rms_norm_eps", 0, 1e-6, name, err)) != SEA_OK) goto done;
-    if (!(eps > 0 && eps < 1)) {
-        st = sea__err(err, SEA_ERR_FORMAT, "%s: rms_norm_eps must be in (0, 1)", name);
+    /* checked as the float32 the forward pass uses: 1e-50 is positive but rounds to 0 */
+    if (!(eps > 0 && eps < 1 && (float)eps > 0 && (float)eps < 1)) {
+        st = sea__err(err, SEA_ERR_FORMAT, "%s: rms_norm_eps must be in (0, 1) as a float32 (got %g)", name, eps);
         goto done;
     }
     c->rms_eps = (float)eps;
