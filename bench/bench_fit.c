@@ -4,10 +4,12 @@
  * bench/bench_fit_torch.py does in torch) measured in the same run.
  *
  * usage: bench_fit [--d D] [--n N] [--rank R] [--decay G] [--noise S] [--k-ratio K] [--threads T]
- *                  [--dir DIR] [--torch SCRIPT] [--python PY]
+ *                  [--repeat R] [--dir DIR] [--torch SCRIPT] [--python PY]
  * Writes DIR/bench-fit-acts.safetensors (the input of both sides), fits it with both solvers,
- * then runs the torch script on it when --torch is given (it writes DIR/torch.safetensors: its U+ and U- and timings), and prints
- * times, ratios, the k's and max |UUᵀ − U_t U_tᵀ| for each solver. */
+ * R times each (default 3; the randomized solver first), then runs the torch script on it when
+ * --torch is given (it writes DIR/bench-fit-torch.safetensors: its U+ and U- and its time), and
+ * prints the median time of each solver, every run, the ratios to the torch time, the k's,
+ * max |UUᵀ − U_t U_tᵀ| against torch and the two solvers against each other. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -66,6 +68,20 @@ static int make_acts(sea_acts **out, size_t N, size_t d, size_t r, double decay,
     return 0;
 }
 
+/* median of n values (n <= 16) */
+static double median(const double *x, int n)
+{
+    double v[16];
+    memcpy(v, x, (size_t)n * sizeof *v);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 /* max |U Uᵀ − V Vᵀ| over the d x d projector; U [d, ku], V [d, kv] row-major. */
 static double proj_diff(const float *u, size_t ku, const float *v, size_t kv, size_t d)
 {
@@ -91,7 +107,8 @@ int main(int argc, char **argv)
     sea_err err;
     sea_st_file *tf = NULL;
     sea_proj *proj[2] = {NULL, NULL};
-    double t_sea[2] = {0, 0};
+    double t_sea[2] = {0, 0}, t_run[2][16];
+    int repeat = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--d")) d = (size_t)atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--n")) N = (size_t)atol(argv[i + 1]);
@@ -100,6 +117,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--decay")) decay = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--k-ratio")) K = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--dir")) dir = argv[i + 1];
         else if (!strcmp(argv[i], "--torch")) torch = argv[i + 1];
         else if (!strcmp(argv[i], "--python")) py = argv[i + 1];
@@ -107,6 +125,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_fit: unknown option %s\n", argv[i]);
             return 2;
         }
+    }
+    if (repeat < 1 || repeat > 16) {
+        fprintf(stderr, "bench_fit: --repeat must be 1..16\n");
+        return 2;
     }
     snprintf(acts_path, sizeof acts_path, "%s/bench-fit-acts.safetensors", dir);
     snprintf(torch_path, sizeof torch_path, "%s/bench-fit-torch.safetensors", dir);
@@ -120,19 +142,23 @@ int main(int argc, char **argv)
     }
     printf("one layer, d = %zu, N = %zu, latent rank %zu (scales %g^j), noise %g, K = %g, %d threads\n", d, N, r, decay, noise,
            K, threads);
-    /* our two solvers first (a fresh process, as `sea fit` runs), then the baseline */
-    for (int sv = 0; sv < 2; sv++) {
+    /* our two solvers first, each `repeat` times (the randomized one first, in the state a fresh
+     * `sea fit` process has), then the baseline; the ratios use the median of the repeats */
+    for (int sv = 1; sv >= 0; sv--) {
         sea_fit_params p = sea_fit_default_params();
-        double t0;
         p.k_ratio_pos = p.k_ratio_neg = K;
         p.solver = sv ? SEA_SOLVER_RANDOMIZED : SEA_SOLVER_EXACT;
         p.n_threads = threads;
-        t0 = now();
-        if (sea_fit(&proj[sv], acts, &p, &err)) {
-            fprintf(stderr, "bench_fit: %s\n", err.msg);
-            return 1;
+        for (int rep = 0; rep < repeat; rep++) {
+            double t0 = now();
+            if (rep > 0) sea_proj_free(proj[sv]);
+            if (sea_fit(&proj[sv], acts, &p, &err)) {
+                fprintf(stderr, "bench_fit: %s\n", err.msg);
+                return 1;
+            }
+            t_run[sv][rep] = now() - t0;
         }
-        t_sea[sv] = now() - t0;
+        t_sea[sv] = median(t_run[sv], repeat);
     }
     if (torch) {
         double t0 = now();
@@ -148,9 +174,12 @@ int main(int argc, char **argv)
     for (int sv = 0; sv < 2; sv++) {
         size_t kp, kn;
         const float *up = sea_proj_u_pos(proj[sv], 0, &kp), *un = sea_proj_u_neg(proj[sv], 0, &kn);
-        printf("sea fit --solver %-16s %8.3f s", sv ? "randomized" : "exact", t_sea[sv]);
+        printf("sea fit --solver %-10s %7.3f s", sv ? "randomized" : "exact", t_sea[sv]);
         if (t_torch > 0) printf("  %6.1fx faster", t_torch / t_sea[sv]);
         printf("  k+ %zu k- %zu", kp, kn);
+        printf("  (runs");
+        for (int rep = 0; rep < repeat; rep++) printf(" %.3f", t_run[sv][rep]);
+        printf(")");
         if (tf) {
             const sea_st_tensor *tp = sea_st_find(tf, "u_pos"), *tn = sea_st_find(tf, "u_neg");
             float *vp = malloc(tp->n_elements * sizeof *vp), *vn = malloc(tn->n_elements * sizeof *vn);

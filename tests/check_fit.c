@@ -403,6 +403,52 @@ START_TEST(test_synthetic_routes)
 }
 END_TEST
 
+/* The randomized route on harder inputs: bitwise the same for 1 and 2 threads; one coordinate
+ * of the neutral activations 1e6 times the others (a "massive activation"), which makes the
+ * N-space range finder decline (Gram matrices too ill-conditioned) and the d-space one take
+ * over: still the direct route's k and projectors. */
+START_TEST(test_randomized_threads_and_outlier)
+{
+    sea_acts *a = synthetic(300, 400, 14, 0.02, 11);
+    float *ref[2];
+    size_t kref[2];
+    sea_proj *p1 = fit(a, 0.95, SEA_FEATURE_NONE, SEA_SOLVER_RANDOMIZED, 1);
+    sea_proj *p2 = fit(a, 0.95, SEA_FEATURE_NONE, SEA_SOLVER_RANDOMIZED, 2);
+    for (int s = 0; s < 2; s++) {
+        size_t k1, k2, n1, n2;
+        const float *u1 = s ? sea_proj_u_neg(p1, 0, &k1) : sea_proj_u_pos(p1, 0, &k1);
+        const float *u2 = s ? sea_proj_u_neg(p2, 0, &k2) : sea_proj_u_pos(p2, 0, &k2);
+        const float *s1 = sea_proj_singular_values(p1, 0, s ? SEA_PROJ_NEG : SEA_PROJ_POS, &n1);
+        const float *s2 = sea_proj_singular_values(p2, 0, s ? SEA_PROJ_NEG : SEA_PROJ_POS, &n2);
+        ck_assert_uint_eq(k1, k2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_msg(memcmp(u1, u2, 400 * k1 * sizeof *u1) == 0, "side %d depends on the thread count", s);
+        ck_assert(memcmp(s1, s2, n1 * sizeof *s1) == 0);
+    }
+    sea_proj_free(p1);
+    sea_proj_free(p2);
+    {
+        float *h = sea_acts_data(a, SEA_ACTS_BASE);
+        for (size_t n = 0; n < 300; n++) h[n * 400 + 5] *= 1e6f;
+    }
+    kref[0] = direct_route(&ref[0], a, SEA_ACTS_POSITIVE, 0.95);
+    kref[1] = direct_route(&ref[1], a, SEA_ACTS_NEGATIVE, 0.95);
+    p1 = fit(a, 0.95, SEA_FEATURE_NONE, SEA_SOLVER_RANDOMIZED, 2);
+    for (int s = 0; s < 2; s++) {
+        size_t k;
+        const float *u = s ? sea_proj_u_neg(p1, 0, &k) : sea_proj_u_pos(p1, 0, &k);
+        double diff;
+        ck_assert_msg(k == kref[s], "outlier side %d: k = %zu, direct route %zu", s, k, kref[s]);
+        diff = proj_diff(u, k, ref[s], kref[s], 0, 400);
+        ck_assert_msg(diff < 1e-5, "outlier side %d: max |dP| = %g", s, diff);
+    }
+    sea_proj_free(p1);
+    free(ref[0]);
+    free(ref[1]);
+    sea_acts_free(a);
+}
+END_TEST
+
 START_TEST(test_features)
 {
     float x[5] = {-2.0f, -0.5f, 0.0f, 0.5f, 3.0f}, y[5];
@@ -451,6 +497,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_threads_and_roundtrip);
     tcase_add_test(tc, test_features);
     tcase_add_test(tc, test_synthetic_routes);
+    tcase_add_test(tc, test_randomized_threads_and_outlier);
     suite_add_tcase(s, tc);
     return s;
 }

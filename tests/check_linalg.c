@@ -469,6 +469,262 @@ START_TEST(test_randomized_matches_exact)
 }
 END_TEST
 
+/* ---- symmetric rank-k update, packed operands, float operands ---- */
+
+/* Reference: upper triangle of alpha·op(A)·op(A)ᵀ + beta·C in long double. */
+static void naive_syrk(int trans, size_t n, size_t k, double alpha, const double *a, size_t lda, double beta, double *c,
+                       size_t ldc)
+{
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i <= j; i++) {
+            long double s = 0;
+            for (size_t p = 0; p < k; p++)
+                s += (long double)(trans ? a[p + i * lda] : a[i + p * lda]) * (trans ? a[p + j * lda] : a[j + p * lda]);
+            c[i + j * ldc] = (double)(alpha * s + (beta == 0 ? 0 : beta * c[i + j * ldc]));
+        }
+}
+
+START_TEST(test_syrk_all_kernels)
+{
+    static const size_t dims[][2] = {{1, 1}, {7, 3}, {16, 300}, {33, 17}, {130, 250}, {300, 9}};
+    static const double betas[] = {0.0, 1.0, -0.5};
+    for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+        const sea__dgemm_kernel *kern;
+        if (!sea__simd_available((sea_simd)lvl)) continue;
+        kern = sea__dgemm_kernel_for(lvl);
+        for (size_t t = 0; t < SEA_ARRAY_LEN(dims); t++)
+            for (int trans = 0; trans <= 1; trans++)
+                for (size_t bi = 0; bi < SEA_ARRAY_LEN(betas); bi++) {
+                    size_t n = dims[t][0], k = dims[t][1], lda = (trans ? k : n) + 2, ldc = n + 3;
+                    double *a = dalloc(lda * (trans ? n : k)), *c1 = dalloc(ldc * n), *c2 = dalloc(ldc * n), *r = dalloc(ldc * n);
+                    double err_max = 0, scale = 0, *cs[1];
+                    sea__mat am = sea__mat_d(a, lda, trans);
+                    randn(a, lda * (trans ? n : k), 21 + t);
+                    randn(c1, ldc * n, 22 + t);
+                    memcpy(c2, c1, ldc * n * sizeof *c1);
+                    memcpy(r, c1, ldc * n * sizeof *c1);
+                    cs[0] = c1;
+                    ck_assert_int_eq(sea__syrk(kern, 1, n, k, 0.75, &am, betas[bi], cs, ldc, 1, NULL), SEA_OK);
+                    cs[0] = c2;
+                    ck_assert_int_eq(sea__syrk(kern, 1, n, k, 0.75, &am, betas[bi], cs, ldc, 2, NULL), SEA_OK);
+                    ck_assert_msg(memcmp(c1, c2, ldc * n * sizeof *c1) == 0, "%s syrk %zux%zu depends on the thread count",
+                                  kern->name, n, k);
+                    naive_syrk(trans, n, k, 0.75, a, lda, betas[bi], r, ldc);
+                    for (size_t j = 0; j < n; j++)
+                        for (size_t i = 0; i < ldc; i++) {
+                            double d = fabs(c1[i + j * ldc] - r[i + j * ldc]);
+                            /* the strict lower triangle and the padding rows are untouched */
+                            if (i > j) ck_assert_msg(d == 0, "%s syrk wrote (%zu, %zu) below the diagonal", kern->name, i, j);
+                            if (d > err_max) err_max = d;
+                            if (fabs(r[i + j * ldc]) > scale) scale = fabs(r[i + j * ldc]);
+                        }
+                    ck_assert_msg(err_max <= 4.0 * sqrt((double)k) * ULP * (scale + sqrt((double)k)),
+                                  "%s syrk %zux%zu trans=%d beta=%g error %g", kern->name, n, k, trans, betas[bi], err_max);
+                    free(a);
+                    free(c1);
+                    free(c2);
+                    free(r);
+                }
+    }
+    /* the public entry point and its argument checks */
+    {
+        double a[6] = {1, 2, 3, 4, 5, 6}, c[4] = {9, 9, 9, 9};
+        /* A 2 x 3 column-major (trans = 0): C = A Aᵀ = [[35, 44], [44, 56]], C(1, 0) untouched */
+        ck_assert_int_eq(sea_dsyrk(0, 2, 3, 1.0, a, 2, 0.0, c, 2, 1, NULL), SEA_OK);
+        ck_assert(c[0] == 35 && c[2] == 44 && c[3] == 56 && c[1] == 9);
+        ck_assert_int_eq(sea_dsyrk(0, 2, 3, 1.0, a, 1, 0.0, c, 2, 1, NULL), SEA_ERR_ARG);
+        ck_assert_int_eq(sea_dsyrk(0, 2, 3, 1.0, a, 2, 0.0, c, 1, 1, NULL), SEA_ERR_ARG);
+    }
+}
+END_TEST
+
+/* Float operands are converted exactly: a float matrix and its double copy give bitwise the
+ * same products; a packed left operand gives bitwise the same product as packing on the fly. */
+START_TEST(test_float_and_packed_operands)
+{
+    size_t m = 150, n = 37, k = 290;
+    for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+        const sea__dgemm_kernel *kern;
+        if (!sea__simd_available((sea_simd)lvl)) continue;
+        kern = sea__dgemm_kernel_for(lvl);
+        for (int ta = 0; ta <= 1; ta++)
+            for (int tb = 0; tb <= 1; tb++) {
+                size_t lda = ta ? k : m, ldb = tb ? n : k;
+                float *af = malloc(m * k * sizeof *af), *bf = malloc(n * k * sizeof *bf);
+                double *ad = dalloc(m * k), *bd = dalloc(n * k), *c1 = dalloc(m * n), *c2 = dalloc(m * n), *c3 = dalloc(m * n);
+                double *r = dalloc(m * n), err_max = 0, scale = 0;
+                sea__mat amf = sea__mat_f(af, lda, ta), amd = sea__mat_d(ad, lda, ta);
+                sea__mat bmf = sea__mat_f(bf, ldb, tb), bmd = sea__mat_d(bd, ldb, tb);
+                sea__apack pk;
+                randn(ad, m * k, 31);
+                randn(bd, n * k, 32);
+                for (size_t i = 0; i < m * k; i++) ad[i] = af[i] = (float)ad[i];
+                for (size_t i = 0; i < n * k; i++) bd[i] = bf[i] = (float)bd[i];
+                ck_assert_int_eq(sea__gemm(kern, m, n, k, 1.5, &amf, NULL, &bmf, 0.0, c1, m, 2, NULL), SEA_OK);
+                ck_assert_int_eq(sea__gemm(kern, m, n, k, 1.5, &amd, NULL, &bmd, 0.0, c2, m, 1, NULL), SEA_OK);
+                ck_assert_msg(memcmp(c1, c2, m * n * sizeof *c1) == 0, "%s: float operands differ from double", kern->name);
+                ck_assert_int_eq(sea__apack_alloc(&pk, kern, m, k, NULL), SEA_OK);
+                sea__apack_fill(&pk, &amf);
+                for (size_t i = 0; i < m; i += 7)
+                    for (size_t p = 0; p < k; p += 11) ck_assert(sea__apack_get(&pk, i, p) == (ta ? ad[p + i * lda] : ad[i + p * lda]));
+                ck_assert_int_eq(sea__gemm(NULL, 0, n, 0, 1.5, NULL, &pk, &bmd, 0.0, c3, m, 2, NULL), SEA_OK);
+                ck_assert_msg(memcmp(c1, c3, m * n * sizeof *c1) == 0, "%s: packed operand differs", kern->name);
+                naive(ta, tb, m, n, k, 1.5, ad, lda, bd, ldb, 0.0, r, m);
+                for (size_t i = 0; i < m * n; i++) {
+                    err_max = fmax(err_max, fabs(c1[i] - r[i]));
+                    scale = fmax(scale, fabs(r[i]));
+                }
+                ck_assert_msg(err_max <= 6.0 * sqrt((double)k) * ULP * (scale + sqrt((double)k)), "%s error %g", kern->name,
+                              err_max);
+                sea__apack_free(&pk);
+                free(af);
+                free(bf);
+                free(ad);
+                free(bd);
+                free(c1);
+                free(c2);
+                free(c3);
+                free(r);
+            }
+    }
+}
+END_TEST
+
+/* Several Gram matrices into the packed layout: every element against the long-double sum,
+ * exact symmetry, the same bits for 1 and 2 threads, and ⟨G0, G1⟩ from the packed arrays. */
+START_TEST(test_syrk_packed)
+{
+    static const size_t dims[][2] = {{5, 3}, {61, 250}, {300, 500}};
+    sea_simd was = sea__simd_level();
+    for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+        const sea__dgemm_kernel *kern;
+        if (!sea__simd_available((sea_simd)lvl)) continue;
+        kern = sea__dgemm_kernel_for(lvl);
+        sea__simd_force((sea_simd)lvl);
+        for (size_t t = 0; t < SEA_ARRAY_LEN(dims); t++) {
+            size_t n = dims[t][0], k = dims[t][1];
+            float *f[3];
+            double *g = dalloc(n * n), *ad = dalloc(k * n), dot_ref = 0, dot, dot1;
+            sea__mat am[3];
+            sea__apack p1[3], p2[3];
+            for (int q = 0; q < 3; q++) {
+                f[q] = malloc(k * n * sizeof *f[q]);
+                randn(ad, k * n, 40 + (uint64_t)q);
+                for (size_t i = 0; i < k * n; i++) f[q][i] = (float)ad[i];
+                am[q] = sea__mat_f(f[q], k, 1); /* k x n stored: op = its transpose, n x k */
+                ck_assert_int_eq(sea__apack_alloc(&p1[q], kern, n, n, NULL), SEA_OK);
+                ck_assert_int_eq(sea__apack_alloc(&p2[q], kern, n, n, NULL), SEA_OK);
+            }
+            ck_assert_int_eq(sea__syrk_packed(3, n, k, am, p1, 1, NULL), SEA_OK);
+            ck_assert_int_eq(sea__syrk_packed(3, n, k, am, p2, 2, NULL), SEA_OK);
+            for (int q = 0; q < 3; q++) {
+                double err_max = 0, scale = 0;
+                ck_assert_msg(memcmp(p1[q].p, p2[q].p, p1[q].m_pad * n * sizeof(double)) == 0,
+                              "%s packed syrk depends on the thread count", kern->name);
+                for (size_t i = 0; i < k * n; i++) ad[i] = f[q][i];
+                naive_syrk(1, n, k, 1.0, ad, k, 0.0, g, n);
+                for (size_t j = 0; j < n; j++)
+                    for (size_t i = 0; i < n; i++) {
+                        double v = sea__apack_get(&p1[q], i, j), ref = i <= j ? g[i + j * n] : g[j + i * n];
+                        ck_assert_msg(v == sea__apack_get(&p1[q], j, i), "%s G(%zu,%zu) != G(%zu,%zu)", kern->name, i, j, j, i);
+                        err_max = fmax(err_max, fabs(v - ref));
+                        scale = fmax(scale, fabs(ref));
+                        if (q == 1) dot_ref += sea__apack_get(&p1[0], i, j) * v;
+                    }
+                ck_assert_msg(err_max <= 4.0 * sqrt((double)k) * ULP * (scale + sqrt((double)k)), "%s packed syrk %zux%zu error %g",
+                              kern->name, n, k, err_max);
+            }
+            dot = sea__apack_dot(&p1[0], &p1[1], 2);
+            dot1 = sea__apack_dot(&p1[0], &p1[1], 1);
+            ck_assert(dot == dot1);
+            ck_assert_msg(fabs(dot - dot_ref) <= 1e-12 * fabs(dot_ref) + 1e-300, "dot %.17g vs %.17g", dot, dot_ref);
+            for (int q = 0; q < 3; q++) {
+                sea__apack_free(&p1[q]);
+                sea__apack_free(&p2[q]);
+                free(f[q]);
+            }
+            free(g);
+            free(ad);
+        }
+    }
+    sea__simd_force(was);
+}
+END_TEST
+
+/* The fit's range finder on Gram matrices: Ω = A0·Asᵀ/N formed and solved by Jacobi as the
+ * reference; the N-space path (route 1) and the d-space one (route 2) against it; an
+ * ill-conditioned A0 makes the N-space path decline and route 0 fall back to d-space. */
+static void xcov_case(size_t d, size_t N, size_t l, double outlier, int expect_nspace)
+{
+    const sea__dgemm_kernel *kern = sea__dgemm_pick();
+    size_t k = 10;
+    double *a0 = dalloc(d * N), *as = dalloc(d * N), *om = dalloc(d * d), *s = dalloc(d), *pe = dalloc(d * d), *pr = dalloc(d * d);
+    double *u = dalloc(d * k), *z = dalloc(N * 20), *b = dalloc(20 * d), *e = dalloc(d * N), diff;
+    sea__mat m0 = sea__mat_d(a0, d, 0), ms = sea__mat_d(as, d, 0), gin[2];
+    sea__apack g[2];
+    sea__xsketch sk;
+    /* H = Z B + noise (rank 20, scales 0.7^j), H± = Z B + other noise; coordinate 3 of A0
+     * multiplied by `outlier` */
+    randn(z, N * 20, 50);
+    randn(b, 20 * d, 51);
+    randn(e, d * N, 52);
+    for (size_t n = 0; n < N; n++)
+        for (size_t i = 0; i < d; i++) {
+            double v = 0;
+            for (size_t j = 0; j < 20; j++) v += z[n * 20 + j] * b[j * d + i] * pow(0.7, (double)j);
+            a0[i + n * d] = v + 0.05 * e[i + n * d];
+            as[i + n * d] = v + 0.05 * e[(i * 7 + n * 13) % (d * N)];
+        }
+    for (size_t n = 0; n < N; n++) a0[3 + n * d] *= outlier;
+    gin[0] = m0;
+    gin[1] = ms;
+    gin[0].trans = gin[1].trans = 1;
+    ck_assert_int_eq(sea__apack_alloc(&g[0], kern, N, N, NULL), SEA_OK);
+    ck_assert_int_eq(sea__apack_alloc(&g[1], kern, N, N, NULL), SEA_OK);
+    ck_assert_int_eq(sea__syrk_packed(2, N, d, gin, g, 2, NULL), SEA_OK);
+    ck_assert_int_eq(sea_dgemm(0, 1, d, d, N, 1.0 / (double)N, a0, d, as, d, 0.0, om, d, 2, NULL), SEA_OK);
+    ck_assert_int_eq(sea_svd_jacobi(om, d, d, d, s, NULL, 0, NULL, NULL, NULL), SEA_OK);
+    ck_assert_int_eq(sea_dgemm(0, 1, d, d, k, 1.0, om, d, om, d, 0.0, pe, d, 1, NULL), SEA_OK);
+    for (int route = 0; route <= 2; route++) {
+        sea_status st = sea__xcov_sketch(&sk, l, &m0, &ms, &g[0], &g[1], d, N, 7, route, NULL);
+        if (route == 1 && !expect_nspace) {
+            ck_assert_int_eq(st, SEA_ERR_NUMERIC);
+            continue;
+        }
+        ck_assert_int_eq(st, SEA_OK);
+        ck_assert_msg((sk.u == NULL) == (route == 1 || (route == 0 && expect_nspace)), "route %d took the wrong path", route);
+        ck_assert_uint_ge(sk.sk, l + 10);
+        for (size_t j = 0; j < k; j++)
+            ck_assert_msg(fabs(sk.s[j] - s[j]) <= 1e-9 * s[0], "route %d sigma %zu: %.17g vs %.17g", route, j, sk.s[j], s[j]);
+        ck_assert_int_eq(sea__xcov_vectors(&sk, k, u, &m0, NULL), SEA_OK);
+        ck_assert_double_le(sea__orth_error(u, d, d, k, NULL), 1e-10);
+        ck_assert_int_eq(sea_dgemm(0, 1, d, d, k, 1.0, u, d, u, d, 0.0, pr, d, 1, NULL), SEA_OK);
+        diff = 0;
+        for (size_t i = 0; i < d * d; i++) diff = fmax(diff, fabs(pe[i] - pr[i]));
+        ck_assert_msg(diff < 1e-6, "route %d: projector difference %g", route, diff);
+        sea__xsketch_free(&sk);
+    }
+    sea__apack_free(&g[0]);
+    sea__apack_free(&g[1]);
+    free(a0);
+    free(as);
+    free(om);
+    free(s);
+    free(pe);
+    free(pr);
+    free(u);
+    free(z);
+    free(b);
+    free(e);
+}
+
+START_TEST(test_crosscov_routes)
+{
+    xcov_case(160, 100, 24, 1.0, 1); /* well-conditioned: N-space */
+    xcov_case(160, 100, 24, 1e7, 0); /* one coordinate 1e7 times the rest: d-space */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("linalg");
@@ -484,6 +740,10 @@ static Suite *suite(void)
     tcase_add_test(tc, test_svd_sweep_limit);
     tcase_add_test(tc, test_svd_partial);
     tcase_add_test(tc, test_randomized_matches_exact);
+    tcase_add_test(tc, test_syrk_all_kernels);
+    tcase_add_test(tc, test_float_and_packed_operands);
+    tcase_add_test(tc, test_syrk_packed);
+    tcase_add_test(tc, test_crosscov_routes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -348,19 +348,35 @@ double *sea__apack_at(const sea__apack *pk, size_t i, size_t p)
     return pk->p + p0 * pk->m_pad + (i / mr) * kcb * mr + (p - p0) * mr + i % mr;
 }
 
-double sea__apack_dot(const sea__apack *a, const sea__apack *b)
+double sea__apack_dot(const sea__apack *a, const sea__apack *b, int n_threads)
 {
-    /* the same layout, padding zero in both: the sum over all stored elements (fixed order) */
-    size_t n = a->m_pad * a->k, i = 0;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += a->p[i] * b->p[i];
-        s1 += a->p[i + 1] * b->p[i + 1];
-        s2 += a->p[i + 2] * b->p[i + 2];
-        s3 += a->p[i + 3] * b->p[i + 3];
+    /* the same layout, padding zero in both: the sum over all stored elements, in blocks whose
+     * partial sums are added in block order (the same result for any thread count) */
+    enum { BLK = 1 << 16, MAXB = 4096 };
+    size_t n = a->m_pad * a->k, nb = (n + BLK - 1) / BLK;
+    double part[MAXB], total = 0;
+    int nt = sea__threads(n_threads);
+    long nbl;
+    if (nb > MAXB) nb = MAXB; /* longer arrays: the last block takes the rest */
+    nbl = (long)nb;
+    (void)nt;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nbl > 1)
+#endif
+    for (long t = 0; t < nbl; t++) {
+        size_t lo = (size_t)t * BLK, hi = t + 1 == nbl ? n : lo + BLK, i = lo;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (; i + 4 <= hi; i += 4) {
+            s0 += a->p[i] * b->p[i];
+            s1 += a->p[i + 1] * b->p[i + 1];
+            s2 += a->p[i + 2] * b->p[i + 2];
+            s3 += a->p[i + 3] * b->p[i + 3];
+        }
+        for (; i < hi; i++) s0 += a->p[i] * b->p[i];
+        part[t] = (s0 + s1) + (s2 + s3);
     }
-    for (; i < n; i++) s0 += a->p[i] * b->p[i];
-    return (s0 + s1) + (s2 + s3);
+    for (size_t t = 0; t < nb; t++) total += part[t];
+    return total;
 }
 
 double sea__apack_get(const sea__apack *pk, size_t i, size_t j)
@@ -486,8 +502,8 @@ sea_status sea__gemm(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k
     }
     nbuf = (size_t)SEA__KC * (((SEA_MIN((size_t)SEA__NC, split_rows ? n : slab) + nr - 1) / nr) * nr);
     abuf = ap ? 1 : (size_t)SEA__KC * ((SEA_MIN((size_t)SEA__MC, split_rows ? slab : m) + mr - 1) / mr) * mr;
-    pb = sea__malloc_array(nbuf * n_slabs, sizeof *pb);
-    pa = sea__malloc_array(abuf * n_slabs, sizeof *pa);
+    pb = sea__malloc_big(nbuf * n_slabs, sizeof *pb);
+    pa = sea__malloc_big(abuf * n_slabs, sizeof *pa);
     if (!pb || !pa) {
         sea__free(pb);
         sea__free(pa);

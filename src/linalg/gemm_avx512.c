@@ -145,3 +145,4 @@ void sea__f2d_avx512(size_t n, const float *x, double *y)
         _mm512_mask_storeu_pd(y + i, mk, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(mk, x + i)));
     }
 }
+

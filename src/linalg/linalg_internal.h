@@ -84,7 +84,7 @@ void sea__apack_fill(sea__apack *pk, const sea__mat *a);
 /* Element (i, j). */
 double sea__apack_get(const sea__apack *pk, size_t i, size_t j);
 /* Σ a_ij·b_ij over two packed matrices of the same shape and kernel (padding is zero). */
-double sea__apack_dot(const sea__apack *a, const sea__apack *b);
+double sea__apack_dot(const sea__apack *a, const sea__apack *b, int n_threads);
 
 /* C (m x n) = alpha·op(A)·op(B) + beta·C with descriptors; a_packed (when not NULL) replaces
  * a and gives m, k and the kernel. Threads take whole slabs of C; each C element is summed in

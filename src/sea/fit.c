@@ -182,17 +182,19 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
             kt += sd[s].k;
         }
     if (kt > 0) {
-        sea__mat cm;
-        c = sea__malloc_array(N * kt, sizeof *c);
-        ub = sea__malloc_big(d * kt, sizeof *ub);
-        if (!c || !ub) {
+        /* Uᵀ = Cᵀ·A0ᵀ (kt x d): A0 is then the right operand, packed in long runs along d */
+        sea__mat ct, a0t = am[0];
+        ub = sea__malloc_big(d * kt + N * kt, sizeof *ub); /* Uᵀ, then C: one huge-page block */
+        c = ub ? ub + d * kt : NULL;
+        if (!ub) {
             st = sea__err_nomem(err, "randomized fit");
             goto out;
         }
         for (int s = 0; s < 2 && !st; s++)
             if (done[s] && keep[s].x) st = sea__xcov_coeffs(&keep[s], sd[s].k, c + off[s] * N, N, err);
-        cm = sea__mat_d(c, N, 0);
-        if (!st) st = sea__gemm(sea__dgemm_pick(), d, kt, N, 1.0, &am[0], NULL, &cm, 0.0, ub, d, nt, err);
+        ct = sea__mat_d(c, N, 1);
+        a0t.trans = !a0t.trans;
+        if (!st) st = sea__gemm(sea__dgemm_pick(), kt, d, N, 1.0, &ct, NULL, &a0t, 0.0, ub, kt, nt, err);
         if (st) goto out;
     }
     for (int s = 0; s < 2; s++) {
@@ -205,7 +207,8 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
         }
         if (keep[s].x) {
             double e;
-            memcpy(sd[s].u, ub + off[s] * d, d * k * sizeof *ub);
+            for (size_t j = 0; j < k; j++)
+                for (size_t i = 0; i < d; i++) sd[s].u[i + j * d] = ub[off[s] + j + i * kt];
             e = sea__orth_error(sd[s].u, d, d, k, err);
             if (e != e) {
                 st = SEA_ERR_NOMEM;
@@ -231,7 +234,6 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
         if (keep[s].u) memcpy(sd[s].u, keep[s].u, d * k * sizeof *sd[s].u);
     }
 out:
-    sea__free(c);
     sea__free(ub);
     return st;
 }
@@ -324,7 +326,7 @@ out:
 
 /* Sum of the singular values of the d x 2 matrix [mean of positives, mean of negatives]
  * (raw activations of this layer), via the 2 x 2 Gram matrix. */
-static double signature(const sea_acts *acts, size_t l)
+static double signature(const sea_acts *acts, size_t l, int nt)
 {
     size_t N = sea_acts_n(acts), L = sea_acts_n_layer(acts), d = sea_acts_d(acts);
     const float *pos = sea_acts_view(acts, SEA_ACTS_POSITIVE), *neg = sea_acts_view(acts, SEA_ACTS_NEGATIVE);
@@ -335,12 +337,23 @@ static double signature(const sea_acts *acts, size_t l)
         sea__free(mn);
         return NAN;
     }
-    /* row by row (the activations are [N, n_layer, d]): contiguous reads */
-    for (size_t n = 0; n < N; n++) {
-        const float *rp = pos + (n * L + l) * d, *rn = neg + (n * L + l) * d;
-        for (size_t i = 0; i < d; i++) {
-            mp[i] += rp[i];
-            mn[i] += rn[i];
+    /* row by row (the activations are [N, n_layer, d]): contiguous reads; threads take ranges
+     * of coordinates, each summed over n in order (the same result for any thread count) */
+    {
+        long nb = (long)((d + 511) / 512);
+        (void)nb;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nb > 1)
+#endif
+        for (long b = 0; b < (long)((d + 511) / 512); b++) {
+            size_t i0 = (size_t)b * 512, i1 = SEA_MIN(d, i0 + 512);
+            for (size_t n = 0; n < N; n++) {
+                const float *rp = pos + (n * L + l) * d, *rn = neg + (n * L + l) * d;
+                for (size_t i = i0; i < i1; i++) {
+                    mp[i] += rp[i];
+                    mn[i] += rn[i];
+                }
+            }
         }
     }
     for (size_t i = 0; i < d; i++) {
@@ -444,7 +457,7 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
         st = gather(a, acts, p, l, err);
         if (st) goto out;
     }
-    L->signature = signature(acts, l);
+    L->signature = signature(acts, l, nt);
     trace(&tt, "gather, features, signature", l);
     if (use_rand[0] || use_rand[1]) {
         /* Gram matrices: the energies ‖Ω±‖_F² = ⟨G0, G±⟩ / N² and the sketch operator */
@@ -474,7 +487,7 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
         if (st) goto out;
         trace(&tt, "Gram products", l);
         for (int s = 0; s < 2; s++)
-            if (use_rand[s]) energy[s] = sea__apack_dot(&grams[0], &grams[1 + s]) / ((double)N * (double)N);
+            if (use_rand[s]) energy[s] = sea__apack_dot(&grams[0], &grams[1 + s], nt) / ((double)N * (double)N);
         (void)gidx;
         trace(&tt, "Gram matrices and energies", l);
         two = (use_rand[0] && use_rand[1] && nt >= 2) ? 2 : 1;
