@@ -237,7 +237,7 @@ int cmd_demo(int argc, char **argv)
         sea_eval_params ev = sea_eval_default_params();
         sea_pairs_result base, edited;
         static const char *const sweep[] = {"last:1", "last:2", "last:3", "all"};
-        double *a, *b;
+        double *a;
         printf("Step 4 of 4: score held-out pairs\n\n");
         printf("%zu pairs not used for fitting: how much more likely does the model find the positive ending\n"
                "than the negative one? (margin = log p(positive) - log p(negative), in nats)\n\n", sea_demos_count(held));
@@ -254,41 +254,41 @@ int cmd_demo(int argc, char **argv)
         printf("    %-22s prefers positive %5.1f%%   mean margin %+.3f\n", "edited", 100 * edited.prefer_positive,
                edited.mean_margin);
         {
-            /* the margins of every pair, sorted, before and after: the whole distribution */
+            /* what the edit did to each pair: the change of its margin, sorted */
             svg_plot pl = svg_plot_defaults();
-            svg_series s[2];
-            size_t n = base.n;
+            svg_series s[1];
+            svg_refline zero;
+            size_t n = base.n, up = 0;
             a = malloc(n * sizeof *a);
-            b = malloc(n * sizeof *b);
-            if (!a || !b) {
-                free(a);
-                free(b);
+            if (!a) {
                 sea_pairs_result_free(&base);
                 sea_pairs_result_free(&edited);
                 sea__err(&err, SEA_ERR_NOMEM, "out of memory");
                 goto fail;
             }
             for (size_t k = 0; k < n; k++) {
-                a[k] = base.pos[k] - base.neg[k];
-                b[k] = edited.pos[k] - edited.neg[k];
+                a[k] = (edited.pos[k] - edited.neg[k]) - (base.pos[k] - base.neg[k]);
+                up += a[k] > 0;
             }
             qsort(a, n, sizeof *a, cmp_double);
-            qsort(b, n, sizeof *b, cmp_double);
-            pl.title = "Held-out pairs: log p(positive) - log p(negative)";
-            pl.subtitle = "each curve is every pair's margin, sorted; above 0 the positive ending is preferred";
-            pl.xlabel = "pair (sorted by margin)";
-            pl.ylabel = "margin (nats)";
+            printf("    the edit raised the margin of %zu of the %zu pairs\n", up, n);
+            pl.title = "What the edit did to each held-out pair";
+            pl.subtitle = "change of log p(positive) - log p(negative), sorted; above 0 the edit favours the positive ending";
+            pl.xlabel = "pair (sorted by the change)";
+            pl.ylabel = "change of the margin (nats)";
             memset(s, 0, sizeof s);
-            s[0].label = "unedited";
+            s[0].label = "edited - unedited";
             s[0].y = a;
             s[0].n = n;
-            s[1].label = "edited";
-            s[1].y = b;
-            s[1].n = n;
+            s[0].markers = 1;
+            memset(&zero, 0, sizeof zero);
+            zero.at = 0;
+            zero.label = "no change";
+            pl.refs = &zero;
+            pl.n_refs = 1;
             snprintf(path, sizeof path, "%s/heldout-margins.svg", out_dir);
-            if (svg_line_plot(path, &pl, s, 2, msg, sizeof msg) != 0) printf("    (plot not written: %s)\n", msg);
+            if (svg_line_plot(path, &pl, s, 1, msg, sizeof msg) != 0) printf("    (plot not written: %s)\n", msg);
             free(a);
-            free(b);
         }
         sea_pairs_result_free(&edited);
         printf("\n    which layers to edit matters; the same fit applied at different depths:\n");
