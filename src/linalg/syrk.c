@@ -73,14 +73,29 @@ static sea_status syrk_run(const sea__dgemm_kernel *kern, size_t count, size_t n
         sea__free(pb);
         return sea__err_nomem(err, "syrk panels");
     }
+    /* tasks (matrix, column range) of equal size handed out in turn: a thread slowed down by
+     * another job on its core takes fewer of them (each task's result is the same whoever runs
+     * it) */
+    {
+        long ntask = (long)count * nt;
+        (void)ntask;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
+#pragma omp parallel num_threads(nt) if (nt > 1)
 #endif
-    for (int t = 0; t < nt; t++)
-        for (size_t g = 0; g < count; g++)
-            if (cut[t + 1] > cut[t])
-                syrk_part(kern, n, k, alpha, &a[g], overwrite, &outs[g], cut[t], cut[t + 1], pa + abuf * (size_t)t,
-                          pb + nbuf * (size_t)t);
+        {
+            int me = 0;
+#ifdef _OPENMP
+            me = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+#endif
+            for (long task = 0; task < ntask; task++) {
+                size_t g = (size_t)task / (size_t)nt, t = (size_t)task % (size_t)nt;
+                if (cut[t + 1] > cut[t])
+                    syrk_part(kern, n, k, alpha, &a[g], overwrite, &outs[g], cut[t], cut[t + 1], pa + abuf * (size_t)me,
+                              pb + nbuf * (size_t)me);
+            }
+        }
+    }
     sea__free(pa);
     sea__free(pb);
     return SEA_OK;

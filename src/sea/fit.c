@@ -182,9 +182,8 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
             kt += sd[s].k;
         }
     if (kt > 0) {
-        /* Uᵀ = Cᵀ·A0ᵀ (kt x d): A0 is then the right operand, packed in long runs along d */
-        sea__mat ct, a0t = am[0];
-        ub = sea__malloc_big(d * kt + N * kt, sizeof *ub); /* Uᵀ, then C: one huge-page block */
+        sea__mat cm;
+        ub = sea__malloc_big(d * kt + N * kt, sizeof *ub); /* U, then C: one huge-page block */
         c = ub ? ub + d * kt : NULL;
         if (!ub) {
             st = sea__err_nomem(err, "randomized fit");
@@ -192,9 +191,8 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
         }
         for (int s = 0; s < 2 && !st; s++)
             if (done[s] && keep[s].x) st = sea__xcov_coeffs(&keep[s], sd[s].k, c + off[s] * N, N, err);
-        ct = sea__mat_d(c, N, 1);
-        a0t.trans = !a0t.trans;
-        if (!st) st = sea__gemm(sea__dgemm_pick(), kt, d, N, 1.0, &ct, NULL, &a0t, 0.0, ub, kt, nt, err);
+        cm = sea__mat_d(c, N, 0);
+        if (!st) st = sea__gemm(sea__dgemm_pick(), d, kt, N, 1.0, &am[0], NULL, &cm, 0.0, ub, d, nt, err);
         if (st) goto out;
     }
     for (int s = 0; s < 2; s++) {
@@ -207,8 +205,7 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
         }
         if (keep[s].x) {
             double e;
-            for (size_t j = 0; j < k; j++)
-                for (size_t i = 0; i < d; i++) sd[s].u[i + j * d] = ub[off[s] + j + i * kt];
+            memcpy(sd[s].u, ub + off[s] * d, d * k * sizeof *ub);
             e = sea__orth_error(sd[s].u, d, d, k, err);
             if (e != e) {
                 st = SEA_ERR_NOMEM;
