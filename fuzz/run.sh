@@ -6,7 +6,8 @@
 #       --enable-sanitizers) for SECONDS (default 600), starting from fuzz/corpus/TARGET; new
 #       inputs go to $FUZZ_WORK/TARGET/new (default FUZZ_WORK=/tmp/sea-fuzz), crashes to
 #       $FUZZ_WORK/TARGET/artifacts, the log (with libFuzzer's final stats) to
-#       $FUZZ_WORK/TARGET/log.
+#       $FUZZ_WORK/TARGET/log, the totals to $FUZZ_WORK/TARGET/summary. A timeout that does not
+#       reproduce when replayed (the machine stalled) resumes fuzzing for the time left.
 #   fuzz/run.sh merge BUILD TARGET [DIR...]
 #       add to fuzz/corpus/TARGET the inputs of DIR (default $FUZZ_WORK/TARGET/new) that reach
 #       new coverage (libFuzzer -merge=1: the committed files stay, few new ones are added).
@@ -48,10 +49,38 @@ fuzz)
     t=$1
     secs=${2:-600}
     mkdir -p "$work/$t/new" "$work/$t/artifacts"
-    # shellcheck disable=SC2046
-    "$build/fuzz/fuzz_$t" $opts $(dict_of "$t") -max_total_time="$secs" -print_final_stats=1 \
-        -artifact_prefix="$work/$t/artifacts/" "$work/$t/new" "$src/fuzz/corpus/$t" >"$work/$t/log" 2>&1 || true
-    grep -E "^#[0-9]+.*(DONE|pulse)|stat::|ERROR|SUMMARY" "$work/$t/log" | tail -12
+    : >"$work/$t/log"
+    done_s=0 runs=0 session=0
+    # A timeout that does not reproduce (the input runs in well under the limit when replayed:
+    # the machine stalled) does not end the campaign: fuzzing resumes for the remaining time.
+    while [ "$done_s" -lt "$secs" ]; do
+        session=$((session + 1))
+        before=$(ls "$work/$t/artifacts" | wc -l)
+        t0=$(date +%s)
+        # shellcheck disable=SC2046
+        "$build/fuzz/fuzz_$t" $opts $(dict_of "$t") -max_total_time=$((secs - done_s)) -print_final_stats=1 \
+            -artifact_prefix="$work/$t/artifacts/" "$work/$t/new" "$src/fuzz/corpus/$t" >"$work/$t/log.$session" 2>&1 || true
+        done_s=$((done_s + $(date +%s) - t0))
+        cat "$work/$t/log.$session" >>"$work/$t/log"
+        runs=$((runs + $(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t/log.$session" | tail -1)))
+        new=$(ls -t "$work/$t/artifacts" | head -n $(($(ls "$work/$t/artifacts" | wc -l) - before)))
+        [ -z "$new" ] && break
+        case $new in
+        timeout-*)
+            # shellcheck disable=SC2086
+            if "$build/fuzz/fuzz_$t" -runs=3 -timeout=1 $opts "$work/$t/artifacts/$new" >/dev/null 2>&1; then
+                echo "session $session: $new does not reproduce (runs in under 1 s): resuming" | tee -a "$work/$t/log"
+                mv "$work/$t/artifacts/$new" "$work/$t/artifacts/spurious-$new"
+                continue
+            fi ;;
+        esac
+        echo "session $session: finding $new" | tee -a "$work/$t/log"
+        break
+    done
+    last=$(grep -E "^#[0-9]+.*(DONE|pulse|NEW|REDUCE)" "$work/$t/log" | tail -1)
+    echo "$t: $done_s s in $session session(s), $runs executions ($((runs / (done_s > 0 ? done_s : 1))) exec/s);" \
+        "corpus $(ls "$work/$t/new" | wc -l) new + $(ls "$src/fuzz/corpus/$t" | wc -l) committed files; last: $last" |
+        tee "$work/$t/summary"
     ls "$work/$t/artifacts"
     ;;
 merge)
