@@ -364,6 +364,14 @@ START_TEST(test_load_from_directory)
     ck_assert_int_eq(sea_config_load(&c, dir, &err), SEA_OK);
     ck_assert_int_eq(c.n_eos, 3);
     ck_assert_int_eq(c.eos_ids[2], 4);
+    /* up to SEA_MAX_EOS (8) distinct ids in all; one more is an error, not a dropped stop token */
+    ht_write_str(dir, "generation_config.json", "{\"eos_token_id\": [3, 4, 5, 6, 7, 8, 9]}");
+    ck_assert_int_eq(sea_config_load(&c, dir, &err), SEA_OK);
+    ck_assert_int_eq(c.n_eos, 8);
+    ck_assert_int_eq(c.eos_ids[7], 9);
+    ht_write_str(dir, "generation_config.json", "{\"eos_token_id\": [3, 4, 5, 6, 7, 8, 9, 10]}");
+    ck_assert_int_eq(sea_config_load(&c, dir, &err), SEA_ERR_FORMAT);
+    ht_check_msg(&err, gpath, "more than 8 distinct ids", NULL, "gen eos count");
     ht_write_str(dir, "generation_config.json", "{\"eos_token_id\": 16}");
     ck_assert_int_eq(sea_config_load(&c, dir, &err), SEA_ERR_FORMAT);
     ht_check_msg(&err, gpath, "eos_token_id 16 is outside the vocabulary", NULL, "gen eos");

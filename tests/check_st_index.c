@@ -94,7 +94,7 @@ START_TEST(test_case36_shard_names)
 {
     static const char *const bad[] = {
         "../A.safetensors", "/etc/passwd", "sub/A.safetensors", "a\\\\b.safetensors", "C:A.safetensors",
-        "A.safetensors\\u0000x", ".", "..", "", "a\\nb.safetensors",
+        "A.safetensors\\u0000x", ".", "..", "", "a\\nb.safetensors", "a\\u007fb.safetensors",
     };
     char dir[4096], text[8192];
     ht_tmpdir(dir, sizeof dir);

@@ -128,6 +128,36 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* F64 values beyond the float range read as float become infinities of their sign (the plain
+ * C conversion would be undefined behaviour); those inside it round to nearest. */
+START_TEST(test_f64_to_f32_out_of_range)
+{
+    const double v[6] = {1e300, -1e300, 3.5e38, -3.5e38, 1.5, 3.4e38};
+    uint64_t s6[1] = {6};
+    float got[6];
+    char dir[4096], path[4200];
+    sea_err err;
+    sea_st_writer *w = writer();
+    sea_st_file *f;
+    ck_assert_int_eq(sea_st_writer_add(w, "d", SEA_DTYPE_F64, 1, s6, v, NULL), SEA_OK);
+    ht_tmpdir(dir, sizeof dir);
+    ht_path(path, sizeof path, dir, "f64.safetensors");
+    save_ok(w, path);
+    sea_st_writer_free(w);
+    f = reopen(path);
+    sea_err_clear(&err);
+    ck_assert_int_eq(sea_st_read_f32(got, sea_st_find(f, "d"), &err), SEA_OK);
+    ck_assert(isinf(got[0]) && got[0] > 0);
+    ck_assert(isinf(got[1]) && got[1] < 0);
+    ck_assert(isinf(got[2]) && got[2] > 0);
+    ck_assert(isinf(got[3]) && got[3] < 0);
+    ck_assert(got[4] == 1.5f);
+    ck_assert(got[5] == (float)3.4e38 && isfinite(got[5]));
+    sea_st_close(f);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_deterministic_and_overwrite)
 {
     char dir[4096], path[4200];
@@ -464,6 +494,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("writer");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_f64_to_f32_out_of_range);
     tcase_add_test(tc, test_deterministic_and_overwrite);
     tcase_add_test(tc, test_add_copy);
     tcase_add_test(tc, test_add_fn);

@@ -68,6 +68,19 @@ START_TEST(test_vocab_ids)
     BAD("{\"a\":\"0\"}", "[]", NULL, NULL, SEA_ERR_FORMAT, "must be an integer");
     BAD("{\"a\":0,\"b\":0}", "[]", NULL, NULL, SEA_ERR_FORMAT, "vocab pieces 'a' and 'b' both have id 0");
     BAD("{\"a\":0,\"a\":1}", "[]", NULL, NULL, SEA_ERR_FORMAT, "duplicate");
+    /* the id tables follow the largest id: it must stay near the number of tokens defined
+     * (2 x 2 + 65536 - 1 = 65539 is the largest id two tokens allow) */
+    BAD("{\"a\":0,\"b\":16777215}", "[]", NULL, NULL, SEA_ERR_LIMIT,
+        "token id 16777215 is far beyond the 2 tokens defined (at most 65539)");
+    BAD("{\"a\":0,\"b\":65540}", "[]", NULL, NULL, SEA_ERR_LIMIT, "token id 65540 is far beyond");
+    {
+        char *j = doc("{\"a\":0,\"b\":65539}", "[]", NULL, NULL);
+        sea_tokenizer *t = NULL;
+        ck_assert_int_eq(sea_tokenizer_open_mem(&t, j, strlen(j), NULL, 0, "ok.json", NULL), SEA_OK);
+        ck_assert_int_eq(sea_tokenizer_n_vocab(t), 65540);
+        sea_tokenizer_close(t);
+        sea__free(j);
+    }
     {
         /* a piece over the length cap */
         sea_buf v;

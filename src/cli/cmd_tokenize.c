@@ -58,27 +58,54 @@ static sea_status tokenize_line(const tok_opts *o, const char *text, size_t len,
     return SEA_OK;
 }
 
+/* Next line of f (with its newline) into b, at most MAX_LINE bytes kept: the limit holds
+ * before the memory is taken (stdin has no size to check first). Returns 1 for a line, 0 at
+ * the end, -1 when the line is too long, -2 out of memory. */
+static int next_line(FILE *f, sea_buf *b)
+{
+    char chunk[4096];
+    size_t n = 0;
+    int c;
+    b->len = 0;
+    while ((c = getc(f)) != EOF) { /* byte by byte: a NUL in the line is data, not its end */
+        chunk[n++] = (char)c;
+        if (c == '\n' || n == sizeof chunk) {
+            if (b->len + n > MAX_LINE) return -1;
+            if (sea__buf_append(b, chunk, n) != 0) return -2;
+            if (c == '\n') return 1;
+            n = 0;
+        }
+    }
+    if (b->len + n > MAX_LINE) return -1;
+    if (n && sea__buf_append(b, chunk, n) != 0) return -2;
+    return b->len > 0;
+}
+
 static int run_jsonl(const char *cmd, const tok_opts *o, const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, line_no = 0;
-    ssize_t got;
-    sea_buf line;
+    size_t line_no = 0;
+    int got;
+    sea_buf in, line;
     int rc = CLI_EXIT_OK;
     if (!f) return cli_fail(cmd, "%s: cannot open", path);
+    sea__buf_init(&in);
     sea__buf_init(&line);
-    while ((got = getline(&buf, &cap, f)) >= 0) {
+    while ((got = next_line(f, &in)) != 0) {
         sea_json_doc *doc = NULL;
         const sea_json *text;
         sea_err err;
         line_no++;
         sea_err_clear(&err);
-        if ((size_t)got > MAX_LINE) {
+        if (got == -1) {
             rc = cli_fail(cmd, "%s: line %zu: longer than %zu bytes", path, line_no, MAX_LINE);
             break;
         }
-        if (sea_json_parse(&doc, buf, (size_t)got, NULL, &err) != SEA_OK) {
+        if (got == -2) {
+            rc = cli_fail(cmd, "%s: line %zu: out of memory", path, line_no);
+            break;
+        }
+        if (sea_json_parse(&doc, in.data, in.len, NULL, &err) != SEA_OK) {
             rc = cli_fail(cmd, "%s: line %zu: %s", path, line_no, err.msg);
             break;
         }
@@ -96,7 +123,7 @@ static int run_jsonl(const char *cmd, const tok_opts *o, const char *path)
         sea_json_free(doc);
     }
     if (rc == CLI_EXIT_OK && ferror(f)) rc = cli_fail(cmd, "%s: read error", path);
-    free(buf);
+    sea__buf_free(&in);
     sea__buf_free(&line);
     if (f != stdin) fclose(f);
     return rc;

@@ -176,7 +176,7 @@ int sea__is_plain_filename(const char *name, size_t len)
     if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.')) return 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (c == '/' || c == '\\' || c == 0 || c < 0x20 || c == ':') return 0;
+        if (c == '/' || c == '\\' || c < 0x20 || c == 0x7f || c == ':') return 0;
     }
     return 1;
 }

@@ -311,7 +311,14 @@ sea_status sea_config_load(sea_llama_config *cfg, const char *dir, sea_err *err)
                     break;
                 }
                 for (int j = 0; j < cfg->n_eos; j++) dup |= cfg->eos_ids[j] == ids[i];
-                if (!dup && cfg->n_eos < SEA_MAX_EOS) cfg->eos_ids[cfg->n_eos++] = ids[i];
+                if (dup) continue;
+                if (cfg->n_eos == SEA_MAX_EOS) { /* never drop a stop token silently */
+                    st = sea__err(err, SEA_ERR_FORMAT,
+                                  "%s: eos_token_id: more than %d distinct ids together with config.json", path,
+                                  SEA_MAX_EOS);
+                    break;
+                }
+                cfg->eos_ids[cfg->n_eos++] = ids[i];
             }
         } else if (text) { /* the JSON parser's message does not name the file */
             sea__err_prefix(err, "%s", path);

@@ -525,6 +525,9 @@ static sea_status build(sea_tokenizer *tok, const sea_json *root, const sea_json
     for (size_t i = 0; i < tok->n_tmpl_post; i++) max_id = SEA_MAX(max_id, tok->tmpl_post[i]);
     tok->n_ids = max_id + 1;
     if (tok->n_ids == 0) return sea__err(err, SEA_ERR_FORMAT, "the vocab is empty");
+    if ((size_t)tok->n_ids > 2 * (tok->vocab.count + tok->n_added) + TOK_ID_SLACK)
+        return sea__err(err, SEA_ERR_LIMIT, "token id %d is far beyond the %zu tokens defined (at most %zu)", max_id,
+                        tok->vocab.count + tok->n_added, 2 * (tok->vocab.count + tok->n_added) + TOK_ID_SLACK - 1);
     tok->piece_off = sea__calloc((size_t)tok->n_ids, sizeof *tok->piece_off);
     tok->piece_len = sea__calloc((size_t)tok->n_ids, sizeof *tok->piece_len);
     tok->id_flags = sea__calloc((size_t)tok->n_ids, sizeof *tok->id_flags);

@@ -18,6 +18,10 @@
 #define TOK_MAX_JSON_BYTES ((size_t)512 << 20) /* tokenizer.json file */
 #define TOK_MAX_CONFIG_BYTES ((size_t)16 << 20) /* tokenizer_config.json file */
 #define TOK_MAX_IDS (1 << 24)                   /* ids are < 16,777,216 */
+/* The id tables are indexed by id, so their size follows the largest id, not the number of
+ * tokens: ids may leave gaps, but at most TOK_ID_SLACK ids beyond twice the tokens defined
+ * (a 200-byte file with the single id 16,777,215 would otherwise cost 144 MiB). */
+#define TOK_ID_SLACK 65536
 #define TOK_MAX_MERGES (1 << 24)
 #define TOK_MAX_ADDED (1 << 20)
 #define TOK_MAX_PIECE 1024  /* bytes in one vocab entry, merge part or added token */
