@@ -17,9 +17,20 @@ jobs=$(nproc 2>/dev/null || echo 2)
 start=$(date +%s)
 
 [ -x configure ] || autoreconf -fi
+src=$top
+if [ -f "$top/config.status" ]; then
+    # The tree is configured in place (./configure && make, as the README says), and configure
+    # refuses a second, out-of-tree build of such a tree: build from a clean copy of the
+    # distribution (make distdir) instead.
+    rm -rf "$build"
+    mkdir -p "$build"
+    make -C "$top" -s distdir distdir="$build/src" >/dev/null
+    src=$build/src
+    build=$build/obj
+fi
 mkdir -p "$build"
 cd "$build"
-"$top/configure" -q --enable-sanitizers
+"$src/configure" -q --enable-sanitizers
 make -j"$jobs"
 
 # Every error is fatal; leaks are errors (LeakSanitizer is part of ASan on Linux).
