@@ -36,7 +36,7 @@ float *sea_acts_data(sea_acts *a, int which)
 {
     if (which < 0 || which > 2) return NULL;
     if (!a->own[which]) {
-        float *c = sea__malloc_array(a->count, sizeof *c);
+        float *c = sea__malloc_big(a->count, sizeof *c);
         if (!c) return NULL;
         memcpy(c, a->view[which], a->count * sizeof *c);
         a->own[which] = c;
@@ -335,7 +335,7 @@ sea_status sea_acts_open(sea_acts **out, const char *path, sea_err *err)
         } else
 #endif
         {
-            a->own[k] = sea__malloc_array(a->count, sizeof(float));
+            a->own[k] = sea__malloc_big(a->count, sizeof(float));
             if (!a->own[k]) {
                 st = sea__err_nomem(err, path);
                 goto fail;
