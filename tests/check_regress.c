@@ -63,12 +63,38 @@ START_TEST(test_rms_norm_eps_underflow)
 }
 END_TEST
 
+/* fuzz_demos: a demonstration line nested deeper than the JSON reader's 128 levels returned
+ * SEA_ERR_FORMAT while err said SEA_ERR_LIMIT (the reader's status was replaced, its message
+ * kept). Both say LIMIT now, and the message names the file and the line. */
+START_TEST(test_demos_nesting_status)
+{
+    char text[400];
+    sea_demos *d = (sea_demos *)0x1;
+    sea_err err;
+    sea_status st;
+    memset(text, '[', 300);
+    strcpy(text + 300, "]\n");
+    sea_err_clear(&err);
+    st = sea_demos_parse(&d, text, strlen(text), "demos.jsonl", &err);
+    ck_assert_int_eq(st, SEA_ERR_LIMIT);
+    ck_assert_int_eq(err.status, st);
+    ck_assert_ptr_null(d);
+    ht_check_msg(&err, "demos.jsonl: line 1", "nesting deeper than 128 levels", NULL, "deep demos");
+    /* a broken line keeps the reader's FORMAT, in both places */
+    sea_err_clear(&err);
+    st = sea_demos_parse(&d, "{\"prompt\": \n", 13, "demos.jsonl", &err);
+    ck_assert_int_eq(st, SEA_ERR_FORMAT);
+    ck_assert_int_eq(err.status, st);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fuzz-regressions");
     TCase *tc = tcase_create("findings");
     tcase_add_test(tc, test_decode_nothing_byte_level);
     tcase_add_test(tc, test_rms_norm_eps_underflow);
+    tcase_add_test(tc, test_demos_nesting_status);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -75,8 +75,7 @@ sea_status sea_demos_parse(sea_demos **out, const char *text, size_t len, const 
         if (blank(ln, ll)) continue;
         if ((st = sea_json_parse(&doc, ln, ll, NULL, err)) != SEA_OK) {
             sea__err_prefix(err, "%s: line %zu", name, line);
-            st = st == SEA_ERR_NOMEM ? st : SEA_ERR_FORMAT;
-            break;
+            break; /* the reader's status (FORMAT, LIMIT or NOMEM), which err carries too */
         }
         root = sea_json_root(doc);
         if (root->type != SEA_JSON_OBJECT) {
