@@ -88,6 +88,50 @@ START_TEST(test_demos_nesting_status)
 }
 END_TEST
 
+/* fuzz_proj: a projection file with "eps": 1e-84 was accepted (positive as a double) and
+ * stored as the float32 0; saving it wrote eps 0, which the reader refused on reopening.
+ * eps and alpha are checked as the float32 they are stored as. The test edits the metadata of
+ * the input that found it, keeping its length (so the header stays valid). */
+static sea_status open_proj_variant(const char *from, const char *to, sea_err *err)
+{
+    char dir[4096], path[4200];
+    size_t len;
+    unsigned char *img = ht_read(SEA_TEST_FIXTURES "/../../fuzz/corpus/proj/regress-proj-eps-underflow", &len);
+    unsigned char *at = NULL;
+    sea_proj *p = NULL;
+    sea_status st;
+    ck_assert_uint_eq(strlen(from), strlen(to));
+    for (size_t i = 0; i + strlen(from) <= len && !at; i++)
+        if (memcmp(img + i, from, strlen(from)) == 0) at = img + i;
+    ck_assert_msg(at != NULL, "'%s' not in the file", from);
+    memcpy(at, to, strlen(to));
+    ht_tmpdir(dir, sizeof dir);
+    ht_write(dir, "p.safetensors", img, len);
+    ht_path(path, sizeof path, dir, "p.safetensors");
+    sea_err_clear(err);
+    st = sea_proj_open(&p, path, err);
+    if (st == SEA_OK) {
+        ck_assert(sea_proj_eps(p) > 0 && sea_proj_alpha(p) > 0);
+        sea_proj_free(p);
+    }
+    free(img);
+    ht_rm_tree(dir);
+    return st;
+}
+
+START_TEST(test_proj_eps_alpha_underflow)
+{
+    static const char eps[] = "\\\"alpha\\\":1,\\\"eps\\\":9.999999747378752e-85";
+    sea_err err;
+    ck_assert_int_eq(open_proj_variant(eps, eps, &err), SEA_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "p.safetensors: metadata 'sea': eps 1e-84 must be in (0, 1) as a float32"), "%s", err.msg);
+    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1,\\\"eps\\\":1.000000000000000e-30", &err), SEA_OK);
+    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e-99,\\\"eps\\\":1.00000000000e-04", &err), SEA_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "p.safetensors: metadata 'sea': alpha 1e-99 must be positive as a float32"), "%s", err.msg);
+    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e-30,\\\"eps\\\":1.00000000000e-04", &err), SEA_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fuzz-regressions");
@@ -95,6 +139,7 @@ int main(void)
     tcase_add_test(tc, test_decode_nothing_byte_level);
     tcase_add_test(tc, test_rms_norm_eps_underflow);
     tcase_add_test(tc, test_demos_nesting_status);
+    tcase_add_test(tc, test_proj_eps_alpha_underflow);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

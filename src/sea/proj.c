@@ -268,12 +268,13 @@ static sea_status parse_meta(sea_proj **out, const char *text, sea_err *err)
     }
     if ((v = sea_json_get(root, "alpha")) != NULL) {
         CHECK(sea_json_as_double(&x, v, "alpha", err));
-        if (!(x > 0 && x < 1e30)) FAIL("metadata 'sea': alpha %g must be positive", x);
+        /* checked as the float32 it is stored and used as (1e-50 would become 0) */
+        if (!(x > 0 && x < 1e30 && (float)x > 0)) FAIL("metadata 'sea': alpha %g must be positive as a float32", x);
         p->alpha = (float)x;
     }
     if ((v = sea_json_get(root, "eps")) != NULL) {
         CHECK(sea_json_as_double(&x, v, "eps", err));
-        if (!(x > 0 && x < 1)) FAIL("metadata 'sea': eps %g must be in (0, 1)", x);
+        if (!(x > 0 && x < 1 && (float)x > 0 && (float)x < 1)) FAIL("metadata 'sea': eps %g must be in (0, 1) as a float32", x);
         p->eps = (float)x;
     }
     if ((v = sea_json_get(root, "center")) != NULL) CHECK(sea_json_as_bool(&p->center, v, "center", err));
