@@ -241,6 +241,22 @@ START_TEST(test_fixed_k_and_layers)
     fp.layers = sel;
     ck_assert_int_eq(sea_fit(&p, a, &fp, &err), SEA_ERR_ARG);
     ck_assert_ptr_nonnull(strstr(err.msg, "no layer"));
+    /* alpha and eps must stay meaningful as float32 (2 alpha^2 finite and normal, eps > 0) */
+    {
+        static const double bad_alpha[] = {0, -1, 1e-16, 1e16, NAN, INFINITY}, bad_eps[] = {0, 1, 1e-50, NAN};
+        for (size_t i = 0; i < sizeof bad_alpha / sizeof *bad_alpha; i++) {
+            fp = sea_fit_default_params();
+            fp.alpha = bad_alpha[i];
+            ck_assert_int_eq(sea_fit(&p, a, &fp, &err), SEA_ERR_ARG);
+            ck_assert_msg(strstr(err.msg, "alpha") && strstr(err.msg, "must be in [1e-15, 1e+15]"), "%s", err.msg);
+        }
+        for (size_t i = 0; i < sizeof bad_eps / sizeof *bad_eps; i++) {
+            fp = sea_fit_default_params();
+            fp.eps = bad_eps[i];
+            ck_assert_int_eq(sea_fit(&p, a, &fp, &err), SEA_ERR_ARG);
+            ck_assert_msg(strstr(err.msg, "eps") && strstr(err.msg, "as a float32"), "%s", err.msg);
+        }
+    }
     sea_proj_free(full);
     sea_acts_free(a);
 }

@@ -127,8 +127,11 @@ START_TEST(test_proj_eps_alpha_underflow)
     ck_assert_msg(strstr(err.msg, "p.safetensors: metadata 'sea': eps 1e-84 must be in (0, 1) as a float32"), "%s", err.msg);
     ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1,\\\"eps\\\":1.000000000000000e-30", &err), SEA_OK);
     ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e-99,\\\"eps\\\":1.00000000000e-04", &err), SEA_ERR_FORMAT);
-    ck_assert_msg(strstr(err.msg, "p.safetensors: metadata 'sea': alpha 1e-99 must be positive as a float32"), "%s", err.msg);
-    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e-30,\\\"eps\\\":1.00000000000e-04", &err), SEA_OK);
+    ck_assert_msg(strstr(err.msg, "p.safetensors: metadata 'sea': alpha 1e-99 must be in [1e-15, 1e+15]"), "%s", err.msg);
+    /* alpha must also keep 2 alpha^2 a finite normal float32 (1e-30 squared is 0) */
+    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e-30,\\\"eps\\\":1.00000000000e-04", &err), SEA_ERR_FORMAT);
+    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e+20,\\\"eps\\\":1.00000000000e-04", &err), SEA_ERR_FORMAT);
+    ck_assert_int_eq(open_proj_variant(eps, "\\\"alpha\\\":1e-15,\\\"eps\\\":1.00000000000e-04", &err), SEA_OK);
 }
 END_TEST
 

@@ -22,6 +22,11 @@ typedef enum sea_feature {
 } sea_feature;
 
 #define SEA_FEATURE_DEFAULT_ALPHA 1.0f
+/* alpha and eps are used as float32: alpha in [1e-15, 1e15] keeps 2 alpha^2 and its inverse
+ * finite normal floats (outside it the squared-exponential map and its inverse give 0, inf or
+ * NaN); eps in [1e-30, 0.5] is what `sea fit --eps` accepts. */
+#define SEA_FEATURE_ALPHA_MIN 1e-15
+#define SEA_FEATURE_ALPHA_MAX 1e15
 #define SEA_FEATURE_DEFAULT_EPS 1e-4f
 
 /* "none", "squared-exponential" (alias "rbf"), "tanh", "elu". */

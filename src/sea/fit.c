@@ -613,8 +613,11 @@ sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p
         if (kf < -1) return sea__err(err, SEA_ERR_ARG, "fit: fixed k must be >= 0 (or -1 for a ratio), got %ld", kf);
         if (kf < 0 && !(K > 0 && K <= 1)) return sea__err(err, SEA_ERR_ARG, "fit: k ratio %g is not in (0, 1]", K);
     }
-    if (!(p.alpha > 0 && isfinite(p.alpha))) return sea__err(err, SEA_ERR_ARG, "fit: alpha %g must be positive", p.alpha);
-    if (!(p.eps > 0 && p.eps < 1)) return sea__err(err, SEA_ERR_ARG, "fit: eps %g must be in (0, 1)", p.eps);
+    if (!(p.alpha >= SEA_FEATURE_ALPHA_MIN && p.alpha <= SEA_FEATURE_ALPHA_MAX))
+        return sea__err(err, SEA_ERR_ARG, "fit: alpha %g must be in [%g, %g]", p.alpha, SEA_FEATURE_ALPHA_MIN,
+                        SEA_FEATURE_ALPHA_MAX);
+    if (!(p.eps > 0 && p.eps < 1 && (float)p.eps > 0))
+        return sea__err(err, SEA_ERR_ARG, "fit: eps %g must be in (0, 1) as a float32", p.eps);
     if (p.feature < SEA_FEATURE_NONE || p.feature > SEA_FEATURE_ELU) return sea__err(err, SEA_ERR_ARG, "fit: unknown feature");
     for (int s = 0; s < 2; s++) {
         long kf = s ? p.k_neg : p.k_pos;

@@ -269,7 +269,8 @@ static sea_status parse_meta(sea_proj **out, const char *text, sea_err *err)
     if ((v = sea_json_get(root, "alpha")) != NULL) {
         CHECK(sea_json_as_double(&x, v, "alpha", err));
         /* checked as the float32 it is stored and used as (1e-50 would become 0) */
-        if (!(x > 0 && x < 1e30 && (float)x > 0)) FAIL("metadata 'sea': alpha %g must be positive as a float32", x);
+        if (!(x >= SEA_FEATURE_ALPHA_MIN && x <= SEA_FEATURE_ALPHA_MAX))
+            FAIL("metadata 'sea': alpha %g must be in [%g, %g]", x, SEA_FEATURE_ALPHA_MIN, SEA_FEATURE_ALPHA_MAX);
         p->alpha = (float)x;
     }
     if ((v = sea_json_get(root, "eps")) != NULL) {
