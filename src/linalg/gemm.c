@@ -258,50 +258,18 @@ static void pack_a_any(double *dst, const sea__mat *a, size_t i0, size_t p0, siz
     }
 }
 
-static void pack_b_any(double *dst, const sea__mat *b, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr)
-{
-    double buf[SEA__RUN];
-    size_t ld = b->ld;
-    if (!b->trans) {
-        /* op(B)(p, j) = x[p + j·ld]: column j contiguous */
-        for (size_t jb = 0; jb < nc; jb += nr) {
-            size_t w = SEA_MIN(nr, nc - jb);
-            double *d = dst + jb * kc;
-            for (size_t j = 0; j < w; j++) {
-                prefetch_run(b->p, b->f32, p0 + (j0 + jb + j + SEA__AHEAD) * ld, kc);
-                for (size_t q0 = 0; q0 < kc; q0 += SEA__RUN) {
-                    size_t len = SEA_MIN((size_t)SEA__RUN, kc - q0);
-                    const double *src = run_d(b->p, b->f32, p0 + q0 + (j0 + jb + j) * ld, len, buf);
-                    for (size_t p = 0; p < len; p++) d[(q0 + p) * nr + j] = src[p];
-                }
-            }
-            for (size_t j = w; j < nr; j++)
-                for (size_t p = 0; p < kc; p++) d[p * nr + j] = 0.0;
-        }
-    } else {
-        /* op(B)(p, j) = x[j + p·ld]: row p of op(B) contiguous */
-        for (size_t p = 0; p < kc; p++)
-            for (size_t c0 = 0; c0 < nc; c0 += SEA__RUN) {
-                size_t len = SEA_MIN((size_t)SEA__RUN, nc - c0);
-                const double *src = run_d(b->p, b->f32, j0 + c0 + (p0 + p) * ld, len, buf);
-                for (size_t jb = 0; jb < len; jb += nr) {
-                    size_t w = SEA_MIN(nr, len - jb), j = 0;
-                    double *d = dst + (c0 + jb) * kc + p * nr;
-                    for (; j < w; j++) d[j] = src[jb + j];
-                    for (; j < nr; j++) d[j] = 0.0;
-                }
-            }
-    }
-}
-
 void sea__pack_a(double *dst, const sea__mat *a, size_t i0, size_t p0, size_t mc, size_t kc, size_t mr)
 {
     pack_a_any(dst, a, i0, p0, mc, kc, mr);
 }
 
+/* Column panels of op(B) are the row panels of op(B)ᵀ, in the same layout (panel jb at
+ * dst + jb·kc, element (p, j) at p·nr + j): pack the transposed view as a left operand. */
 void sea__pack_b(double *dst, const sea__mat *b, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr)
 {
-    pack_b_any(dst, b, p0, j0, kc, nc, nr);
+    sea__mat bt = *b;
+    bt.trans = !b->trans;
+    pack_a_any(dst, &bt, j0, p0, nc, kc, nr);
 }
 
 /* ---- packed left operands ---- */
