@@ -725,6 +725,46 @@ START_TEST(test_crosscov_routes)
 }
 END_TEST
 
+
+/* Work arrays: every byte usable, 2 MiB-aligned from 1 MiB up (16-byte aligned below), zeroed
+ * by _calloc, NULL on a size overflow, and each one handed back to the allocator it came from
+ * (a counting allocator sees as many frees as mallocs, of the pointers it gave out). */
+static long g_live;
+static void *count_malloc(size_t n, void *u) { (void)u; g_live++; return malloc(n); }
+static void *count_realloc(void *p, size_t n, void *u) { (void)u; return realloc(p, n); }
+static void count_free(void *p, void *u) { (void)u; if (p) g_live--; free(p); }
+
+START_TEST(test_work_arrays)
+{
+    static const size_t sizes[] = {1, 17, 4096, ((size_t)1 << 20) - 1, (size_t)1 << 20, ((size_t)1 << 20) + 1,
+                                   ((size_t)5 << 20) + 12345};
+    sea_allocator counting = {count_malloc, count_realloc, count_free, NULL};
+    sea_set_allocator(&counting);
+    g_live = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t n = sizes[i];
+        unsigned char *p = sea__work_alloc(n, 1), *z = sea__work_calloc(n, 1);
+        uintptr_t align = n >= ((size_t)1 << 20) ? ((uintptr_t)2 << 20) : 16;
+        ck_assert_ptr_nonnull(p);
+        ck_assert_ptr_nonnull(z);
+        ck_assert_uint_eq((uintptr_t)p % align, 0);
+        ck_assert_uint_eq((uintptr_t)z % align, 0);
+        ck_assert_int_eq(g_live, 2);
+        memset(p, 0xa5, n); /* the whole array is writable (AddressSanitizer checks the ends) */
+        for (size_t j = 0; j < n; j++) ck_assert_uint_eq(z[j], 0);
+        ck_assert_uint_eq(p[n - 1], 0xa5);
+        sea__work_free(p);
+        sea__work_free(z);
+        ck_assert_int_eq(g_live, 0);
+    }
+    ck_assert_ptr_null(sea__work_alloc(SIZE_MAX / 2, 4));
+    ck_assert_ptr_null(sea__work_alloc(SIZE_MAX - 100, 1)); /* size + slack overflows */
+    ck_assert_int_eq(g_live, 0);
+    sea__work_free(NULL);
+    sea_set_allocator(NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("linalg");
@@ -744,6 +784,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_float_and_packed_operands);
     tcase_add_test(tc, test_syrk_packed);
     tcase_add_test(tc, test_crosscov_routes);
+    tcase_add_test(tc, test_work_arrays);
     suite_add_tcase(s, tc);
     return s;
 }

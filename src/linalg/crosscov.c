@@ -113,9 +113,9 @@ void sea__xsketch_free(sea__xsketch *o)
 {
     if (!o) return;
     sea__free(o->s);
-    sea__free(o->x);
+    sea__work_free(o->x);
     sea__free(o->f);
-    sea__free(o->u);
+    sea__work_free(o->u);
     memset(o, 0, sizeof *o);
 }
 
@@ -131,7 +131,7 @@ static sea_status nspace(sea__xsketch *o, const sea__apack *g0, const sea__apack
     sea_status st = SEA_OK;
     /* X, P, W in one block (X first: it is kept, and freeing it frees the block), advised to
      * huge pages: on this kind of VM a 4 KiB page fault costs ~5 ms per MiB touched */
-    x = sea__malloc_big(3 * nsk, sizeof *x);
+    x = sea__work_alloc(3 * nsk, sizeof *x);
     p = x ? x + nsk : NULL;
     w = x ? x + 2 * nsk : NULL;
     tau = sea__malloc_array(sk, sizeof *tau);
@@ -192,7 +192,7 @@ static sea_status nspace(sea__xsketch *o, const sea__apack *g0, const sea__apack
     o->x = x;
     x = NULL;
 out:
-    sea__free(x);
+    sea__work_free(x);
     sea__free(tau);
     sea__free(m);
     sea__free(t);
@@ -213,15 +213,15 @@ static sea_status dspace(sea__xsketch *o, const sea__mat *a0, const sea__mat *as
     sea__rng rng;
     sea_status st = SEA_OK;
     a0t.trans = !a0->trans;
-    y = sea__malloc_big(d * sk, sizeof *y);
+    y = sea__work_alloc(d * sk, sizeof *y);
     z = sea__malloc_array(N * sk, sizeof *z);
     z2 = sea__malloc_array(N * sk, sizeof *z2);
-    tmp = sea__malloc_big(d * sk, sizeof *tmp);
-    bt = sea__malloc_big(d * sk, sizeof *bt);
+    tmp = sea__work_alloc(d * sk, sizeof *tmp);
+    bt = sea__work_alloc(d * sk, sizeof *bt);
     tau = sea__malloc_array(sk, sizeof *tau);
     v = sea__malloc_array(sk * sk, sizeof *v);
     o->s = sea__malloc_array(sk, sizeof *o->s);
-    o->u = sea__malloc_big(d * sk, sizeof *o->u);
+    o->u = sea__work_alloc(d * sk, sizeof *o->u);
     if (!y || !z || !z2 || !tmp || !bt || !tau || !v || !o->s || !o->u) {
         st = sea__err_nomem(err, "randomized fit");
         goto out;
@@ -247,11 +247,11 @@ static sea_status dspace(sea__xsketch *o, const sea__mat *a0, const sea__mat *as
     st = sea_svd_jacobi(bt, d, d, sk, o->s, v, sk, &sp, NULL, err);
     if (!st) st = sea_dgemm(0, 0, d, sk, sk, 1.0, y, d, v, sk, 0.0, o->u, d, 1, err);
 out:
-    sea__free(y);
+    sea__work_free(y);
     sea__free(z);
     sea__free(z2);
-    sea__free(tmp);
-    sea__free(bt);
+    sea__work_free(tmp);
+    sea__work_free(bt);
     sea__free(tau);
     sea__free(v);
     return st;

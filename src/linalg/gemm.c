@@ -282,7 +282,7 @@ sea_status sea__apack_alloc(sea__apack *pk, const sea__dgemm_kernel *kern, size_
     pk->k = k;
     pk->m_pad = ((m + mr - 1) / mr) * mr;
     if (sea__mul_size(&n_el, pk->m_pad, k ? k : 1)) return sea__err(err, SEA_ERR_LIMIT, "packed matrix too large");
-    pk->p = sea__malloc_big(n_el, sizeof *pk->p);
+    pk->p = sea__work_alloc(n_el, sizeof *pk->p);
     if (!pk->p) return sea__err_nomem(err, "packed matrix");
     /* the padding rows of the last panel of every block are read by the kernels: zero them */
     if (pk->m_pad > m)
@@ -298,7 +298,7 @@ sea_status sea__apack_alloc(sea__apack *pk, const sea__dgemm_kernel *kern, size_
 void sea__apack_free(sea__apack *pk)
 {
     if (!pk) return;
-    sea__free(pk->p);
+    sea__work_free(pk->p);
     pk->p = NULL;
 }
 
@@ -482,11 +482,11 @@ sea_status sea__gemm(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k
     }
     nbuf = (size_t)SEA__KC * (((SEA_MIN((size_t)SEA__NC, split_rows ? n : slab) + nr - 1) / nr) * nr);
     abuf = ap ? 1 : (size_t)SEA__KC * ((SEA_MIN(mc_block(m, n, 0), split_rows ? slab : m) + mr - 1) / mr) * mr;
-    pb = sea__malloc_big(nbuf * n_slabs, sizeof *pb);
-    pa = sea__malloc_big(abuf * n_slabs, sizeof *pa);
+    pb = sea__work_alloc(nbuf * n_slabs, sizeof *pb);
+    pa = sea__work_alloc(abuf * n_slabs, sizeof *pa);
     if (!pb || !pa) {
-        sea__free(pb);
-        sea__free(pa);
+        sea__work_free(pb);
+        sea__work_free(pa);
         return sea__err_nomem(err, "dgemm panels");
     }
     cout.c = c;
@@ -507,8 +507,8 @@ sea_status sea__gemm(const sea__dgemm_kernel *kern, size_t m, size_t n, size_t k
                 gemm_serial(kern, m, SEA_MIN(slab, n - lo), k, alpha, a, ap, 0, b, lo, overwrite, &cout, 0, lo, mya, myb);
         }
     }
-    sea__free(pb);
-    sea__free(pa);
+    sea__work_free(pb);
+    sea__work_free(pa);
     return SEA_OK;
 }
 

@@ -144,10 +144,10 @@ sea_status sea_qr(double *a, size_t lda, size_t m, size_t n, double *tau, int n_
     if (lda < m) return sea__err(err, SEA_ERR_ARG, "qr: lda %zu < m %zu", lda, m);
     if (sea__mul_size(&vsz, m, NB2) || sea__mul_size(&wsz, n, NB2))
         return sea__err(err, SEA_ERR_LIMIT, "qr: %zu x %zu is too large", m, n);
-    v = sea__malloc_big(vsz, sizeof *v);
+    v = sea__work_alloc(vsz, sizeof *v);
     t = sea__malloc_array(NB2 * NB2, sizeof *t);
     g = sea__malloc_array(NB2 * NB2, sizeof *g);
-    w = sea__malloc_big(wsz, sizeof *w);
+    w = sea__work_alloc(wsz, sizeof *w);
     if (!v || !t || !w || !g) {
         st = sea__err_nomem(err, "qr workspace");
         goto out;
@@ -166,10 +166,10 @@ sea_status sea_qr(double *a, size_t lda, size_t m, size_t n, double *tau, int n_
         }
     }
 out:
-    sea__free(v);
+    sea__work_free(v);
     sea__free(t);
     sea__free(g);
-    sea__free(w);
+    sea__work_free(w);
     return st;
 }
 
@@ -184,10 +184,10 @@ sea_status sea_qr_apply(int trans, double *c, size_t ldc, size_t m, size_t nc, c
     if (ldc < m || lda < m) return sea__err(err, SEA_ERR_ARG, "qr_apply: leading dimension too small");
     if (sea__mul_size(&vsz, m, NB2) || sea__mul_size(&wsz, nc, NB2))
         return sea__err(err, SEA_ERR_LIMIT, "qr_apply: %zu x %zu is too large", m, nc);
-    v = sea__malloc_big(vsz, sizeof *v);
+    v = sea__work_alloc(vsz, sizeof *v);
     t = sea__malloc_array(NB2 * NB2, sizeof *t);
     g = sea__malloc_array(NB2 * NB2, sizeof *g);
-    w = sea__malloc_big(wsz, sizeof *w);
+    w = sea__work_alloc(wsz, sizeof *w);
     if (!v || !t || !w || !g) {
         st = sea__err_nomem(err, "qr_apply workspace");
         goto out;
@@ -203,10 +203,10 @@ sea_status sea_qr_apply(int trans, double *c, size_t ldc, size_t m, size_t nc, c
         if (st) goto out;
     }
 out:
-    sea__free(v);
+    sea__work_free(v);
     sea__free(t);
     sea__free(g);
-    sea__free(w);
+    sea__work_free(w);
     return st;
 }
 

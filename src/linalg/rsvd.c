@@ -137,9 +137,9 @@ sea_status sea_svd_randomized(double *u, size_t ldu, double *s, size_t k, const 
     q = P.power_iters >= 0 ? P.power_iters : (k * 10 < mn ? 7 : 4);
     if (sea__mul_size(&ysz, m, l) || sea__mul_size(&zsz, n, l) || sea__mul_size(&bsz, SEA_MAX(m, n), l))
         return sea__err(err, SEA_ERR_LIMIT, "randomized svd: sketch too large");
-    y = sea__malloc_big(ysz, sizeof *y);
-    z = sea__malloc_big(zsz, sizeof *z);
-    tmp = sea__malloc_big(bsz, sizeof *tmp);
+    y = sea__work_alloc(ysz, sizeof *y);
+    z = sea__work_alloc(zsz, sizeof *z);
+    tmp = sea__work_alloc(bsz, sizeof *tmp);
     tau = sea__malloc_array(l, sizeof *tau);
     w = sea__malloc_array(l * l, sizeof *w);
     sv = sea__malloc_array(l, sizeof *sv);
@@ -183,9 +183,9 @@ sea_status sea_svd_randomized(double *u, size_t ldu, double *s, size_t k, const 
         info->power_iters = q;
     }
 out:
-    sea__free(y);
-    sea__free(z);
-    sea__free(tmp);
+    sea__work_free(y);
+    sea__work_free(z);
+    sea__work_free(tmp);
     sea__free(tau);
     sea__free(w);
     sea__free(sv);

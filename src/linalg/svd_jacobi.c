@@ -285,8 +285,8 @@ static double tail_bound(const double *x, size_t p, size_t h, size_t n, int nt)
     size_t m = n - h;
     double *t, *c, *v, *w, lam = 0, theta, trace = 0, bound;
     if (m == 0) return 0;
-    t = sea__malloc_big(m * m, sizeof *t);
-    c = sea__malloc_big(m * m, sizeof *c);
+    t = sea__work_alloc(m * m, sizeof *t);
+    c = sea__work_alloc(m * m, sizeof *c);
     v = sea__malloc_array(m, sizeof *v);
     w = sea__malloc_array(m, sizeof *w);
     if (!t || !c || !v || !w) {
@@ -328,8 +328,8 @@ static double tail_bound(const double *x, size_t p, size_t h, size_t n, int nt)
         }
     }
 out:
-    sea__free(t);
-    sea__free(c);
+    sea__work_free(t);
+    sea__work_free(c);
     sea__free(v);
     sea__free(w);
     return bound;
@@ -377,8 +377,8 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     p = pre ? n : m; /* rows of the matrix the rotations act on */
     if (sea__mul_size(&nn, n, n) || sea__mul_size(&pn, p, n) || sea__mul_size(&mn, m, n))
         return sea__err(err, SEA_ERR_LIMIT, "jacobi svd: %zu x %zu is too large", m, n);
-    x = sea__malloc_big(pn, sizeof *x);
-    tmp = sea__malloc_big(pn, sizeof *tmp);
+    x = sea__work_alloc(pn, sizeof *x);
+    tmp = sea__work_alloc(pn, sizeof *tmp);
     d = sea__malloc_array(n, sizeof *d);
     ord = sea__malloc_array(n, sizeof *ord);
     keys = sea__malloc_array(n, sizeof *keys);
@@ -406,15 +406,15 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     for (size_t j = 0; j < n; j++) order1[j] = order2[j] = j;
     if (use_qr) {
         /* A P1 = Q1 R1 (columns presorted by norm); X1 = R1 */
-        qa = sea__malloc_big(mn, sizeof *qa);
+        qa = sea__work_alloc(mn, sizeof *qa);
         if (!qa) goto nomem;
         for (size_t j = 0; j < n; j++)
             for (size_t i = 0; i < m; i++) qa[i + j * m] = a[i + j * lda] * scale;
         {
-            double *scratch = sea__malloc_big(mn, sizeof *scratch);
+            double *scratch = sea__work_alloc(mn, sizeof *scratch);
             if (!scratch) goto nomem;
             st = presorted_qr(qa, m, n, order1, tau1, scratch, nt, err);
-            sea__free(scratch);
+            sea__work_free(scratch);
         }
         if (st) goto out;
         for (size_t j = 0; j < n; j++)
@@ -426,7 +426,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     if (pre_lq) {
         /* LQ step: X1ᵀ P2 = Q2 R2 (rows of X1 presorted), so X1 = P2 R2ᵀ Q2ᵀ: the rotations run
          * on X = R2ᵀ (lower triangular); U_X1 = P2 U_X and V_X1 = Q2 V_X */
-        q2 = sea__malloc_big(nn, sizeof *q2);
+        q2 = sea__work_alloc(nn, sizeof *q2);
         if (!q2) goto nomem;
         for (size_t j = 0; j < n; j++)
             for (size_t i = 0; i < n; i++) q2[j + i * n] = x[i + j * n];
@@ -443,7 +443,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     J.tol = P.tol;
     J.d = d;
     if (v) {
-        J.v = sea__malloc_big(nn, sizeof *J.v);
+        J.v = sea__work_alloc(nn, sizeof *J.v);
         if (!J.v) goto nomem;
         for (size_t j = 0; j < n; j++)
             for (size_t i = 0; i < n; i++) J.v[i + j * n] = i == j ? 1.0 : 0.0;
@@ -600,9 +600,9 @@ done:
 nomem:
     st = sea__err_nomem(err, "jacobi svd workspace");
 out:
-    sea__free(J.v);
-    sea__free(x);
-    sea__free(tmp);
+    sea__work_free(J.v);
+    sea__work_free(x);
+    sea__work_free(tmp);
     sea__free(d);
     sea__free(ord);
     sea__free(keys);
@@ -610,7 +610,7 @@ out:
     sea__free(order2);
     sea__free(tau1);
     sea__free(tau2);
-    sea__free(q2);
-    sea__free(qa);
+    sea__work_free(q2);
+    sea__work_free(qa);
     return st;
 }

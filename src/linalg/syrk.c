@@ -66,11 +66,11 @@ static sea_status syrk_run(const sea__dgemm_kernel *kern, size_t count, size_t n
     for (int t = 0; t < nt; t++) widest = SEA_MAX(widest, cut[t + 1] - cut[t]);
     abuf = (size_t)SEA__KC * ((SEA_MIN((size_t)SEA__MC, n) + mr - 1) / mr) * mr;
     nbuf = (size_t)SEA__KC * ((SEA_MIN((size_t)SEA__NC, widest) + nr - 1) / nr) * nr;
-    pa = sea__malloc_big(abuf * (size_t)nt, sizeof *pa);
-    pb = sea__malloc_big(nbuf * (size_t)nt, sizeof *pb);
+    pa = sea__work_alloc(abuf * (size_t)nt, sizeof *pa);
+    pb = sea__work_alloc(nbuf * (size_t)nt, sizeof *pb);
     if (!pa || !pb) {
-        sea__free(pa);
-        sea__free(pb);
+        sea__work_free(pa);
+        sea__work_free(pb);
         return sea__err_nomem(err, "syrk panels");
     }
     /* tasks (matrix, column range) of equal size handed out in turn: a thread slowed down by
@@ -96,8 +96,8 @@ static sea_status syrk_run(const sea__dgemm_kernel *kern, size_t count, size_t n
             }
         }
     }
-    sea__free(pa);
-    sea__free(pb);
+    sea__work_free(pa);
+    sea__work_free(pb);
     return SEA_OK;
 }
 

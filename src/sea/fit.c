@@ -183,7 +183,7 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
         }
     if (kt > 0) {
         sea__mat cm;
-        ub = sea__malloc_big(d * kt + N * kt, sizeof *ub); /* U, then C: one huge-page block */
+        ub = sea__work_alloc(d * kt + N * kt, sizeof *ub); /* U, then C: one huge-page block */
         c = ub ? ub + d * kt : NULL;
         if (!ub) {
             st = sea__err_nomem(err, "randomized fit");
@@ -198,7 +198,7 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
     for (int s = 0; s < 2; s++) {
         size_t k = sd[s].k;
         if (!done[s]) continue;
-        sd[s].u = sea__malloc_array(d * (k ? k : 1), sizeof *sd[s].u);
+        sd[s].u = sea__work_alloc(d * (k ? k : 1), sizeof *sd[s].u);
         if (!sd[s].u) {
             st = sea__err_nomem(err, "randomized fit");
             goto out;
@@ -214,14 +214,14 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
             if (!(e <= SEA__ORTH_TOL)) {
                 /* squaring in the N-space Rayleigh-Ritz lost too much: the d-space route */
                 sea__xsketch_free(&keep[s]);
-                sea__free(sd[s].u);
+                sea__work_free(sd[s].u);
                 sea__free(sd[s].s);
                 sd[s].u = sd[s].s = NULL;
                 st = randomized_side(&sd[s], &keep[s], &am[0], &am[1 + s], &grams[0], &grams[1 + s], d, N, sd[s].energy, K[s],
                                      kfix[s], cap, 2, err);
                 if (st) goto out;
                 k = sd[s].k;
-                sd[s].u = sea__malloc_array(d * (k ? k : 1), sizeof *sd[s].u);
+                sd[s].u = sea__work_alloc(d * (k ? k : 1), sizeof *sd[s].u);
                 if (!sd[s].u) {
                     st = sea__err_nomem(err, "randomized fit");
                     goto out;
@@ -231,7 +231,7 @@ static sea_status randomized_vectors(side *sd, sea__xsketch *keep, const int *do
         if (keep[s].u) memcpy(sd[s].u, keep[s].u, d * k * sizeof *sd[s].u);
     }
 out:
-    sea__free(ub);
+    sea__work_free(ub);
     return st;
 }
 
@@ -245,10 +245,10 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     sea_svd_info info;
     sea_status st = SEA_OK;
     int reached;
-    r0 = sea__calloc_big(q * N, sizeof *r0);
-    rs = sea__calloc_big(q * N, sizeof *rs);
-    c = sea__malloc_big(q * q, sizeof *c);
-    cc = sea__malloc_big(q * q, sizeof *cc);
+    r0 = sea__work_calloc(q * N, sizeof *r0);
+    rs = sea__work_calloc(q * N, sizeof *rs);
+    c = sea__work_alloc(q * q, sizeof *c);
+    cc = sea__work_alloc(q * q, sizeof *cc);
     s = sea__malloc_array(q, sizeof *s);
     (void)taus;
     if (!r0 || !rs || !c || !cc || !s) {
@@ -297,7 +297,7 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
         fprintf(stderr, "sea fit: core %zu x %zu: %d sweeps, %llu rotations, %zu certified, %zu values, k = %zu\n", q, q,
                 info.sweeps, (unsigned long long)info.rotations, info.n_valid, info.n_values, out->k);
     /* U = Q0 [Uc[:, :k]; 0] */
-    u = sea__calloc_big(d * (out->k ? out->k : 1), sizeof *u);
+    u = sea__work_calloc(d * (out->k ? out->k : 1), sizeof *u);
     if (!u) {
         st = sea__err_nomem(err, "exact fit");
         goto out;
@@ -312,12 +312,12 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     out->ns = info.n_values;
     out->solver = "exact";
 out:
-    sea__free(r0);
-    sea__free(rs);
-    sea__free(c);
-    sea__free(cc);
+    sea__work_free(r0);
+    sea__work_free(rs);
+    sea__work_free(c);
+    sea__work_free(cc);
     sea__free(s);
-    sea__free(u);
+    sea__work_free(u);
     return st;
 }
 
@@ -402,7 +402,7 @@ static sea_status gather(double **a, const sea_acts *acts, const sea_fit_params 
     for (int k = 0; k < 3; k++) {
         const float *v = sea_acts_view(acts, src[k]);
         if (a[k]) continue;
-        a[k] = sea__malloc_big(dn, sizeof(double));
+        a[k] = sea__work_alloc(dn, sizeof(double));
         if (!a[k]) return sea__err_nomem(err, "fit");
         /* column n of the d x N matrix Aᵀ is demonstration n's activation */
         for (size_t n = 0; n < N; n++)
@@ -582,13 +582,13 @@ static sea_status fit_layer(sea__proj_layer *L, const sea_acts *acts, const sea_
     L->present = 1;
 out:
     for (int k = 0; k < 3; k++) {
-        sea__free(a[k]);
+        sea__work_free(a[k]);
         sea__apack_free(&grams[k]);
     }
     sea__xsketch_free(&keep[0]);
     sea__xsketch_free(&keep[1]);
     for (int s = 0; s < 2; s++) {
-        sea__free(sd[s].u);
+        sea__work_free(sd[s].u);
         sea__free(sd[s].s);
     }
     sea__free(tau0);
