@@ -27,8 +27,8 @@ void *sea__calloc_big(size_t count, size_t size);
 void sea__advise_huge(void *p, size_t bytes);
 /* Work arrays of the numerical code (linalg/, the fit), allocated and freed many times per
  * call: from 1 MiB up they start on a 2 MiB boundary and every page of them is a huge page
- * from its first touch (no 4 KiB pages at the ends, which on a VM cost ~20x more per byte to
- * fault in). Freed with sea__work_free only (the allocator's pointer is kept just before
+ * from its first touch (no 4 KiB pages at the ends, which on the development VM cost ~30x
+ * more per byte to fault in). Freed with sea__work_free only (the allocator's pointer is kept just before
  * the array). _work_calloc zeroes. */
 void *sea__work_alloc(size_t count, size_t size);
 void *sea__work_calloc(size_t count, size_t size);

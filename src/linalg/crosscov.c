@@ -129,8 +129,8 @@ static sea_status nspace(sea__xsketch *o, const sea__apack *g0, const sea__apack
     sea_svd_params sp = sea_svd_default_params();
     sea__rng rng;
     sea_status st = SEA_OK;
-    /* X, P, W in one block (X first: it is kept, and freeing it frees the block), advised to
-     * huge pages: on this kind of VM a 4 KiB page fault costs ~5 ms per MiB touched */
+    /* X, P, W in one block (X first: it is kept, and freeing it frees the block), a work
+     * array: huge pages throughout (src/core/bigmem.c says why) */
     x = sea__work_alloc(3 * nsk, sizeof *x);
     p = x ? x + nsk : NULL;
     w = x ? x + 2 * nsk : NULL;
