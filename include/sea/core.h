@@ -83,6 +83,16 @@ SEA_API void sea_set_allocator(const sea_allocator *a);
 /* Free memory that the library returned with "caller frees with sea_free". */
 SEA_API void sea_free(void *p);
 
+/* ---- buffer cache ----
+ * The numerical code (sea_fit, the SVDs, the products) keeps the large work arrays it frees
+ * (from 1 MiB up, huge-page backed) for the next call instead of returning them to the
+ * system: by default up to SEA_BUFFER_CACHE_DEFAULT (512 MiB), released by sea_release_buffers() (and by
+ * sea_set_allocator(), to the allocator that gave them). sea_set_buffer_cache(0) disables the
+ * cache; any other value bounds it. Both may be called at any time from any thread. */
+#define SEA_BUFFER_CACHE_DEFAULT ((size_t)512 << 20)
+SEA_API void sea_release_buffers(void);
+SEA_API void sea_set_buffer_cache(size_t max_bytes);
+
 /* ---- warnings ----
  * Non-fatal conditions (a projection fitted at another site, a config key that is ignored)
  * are reported through this hook. Default: "sea: warning: ..." on stderr. NULL silences. */

@@ -13,6 +13,7 @@ static sea_allocator g_alloc = {libc_malloc, libc_realloc, libc_free, NULL};
 
 void sea_set_allocator(const sea_allocator *a)
 {
+    sea_release_buffers(); /* cached work arrays go back to the allocator that gave them */
     if (a && a->malloc_fn && a->realloc_fn && a->free_fn)
         g_alloc = *a;
     else {

@@ -28,11 +28,13 @@ void sea__advise_huge(void *p, size_t bytes);
 /* Work arrays of the numerical code (linalg/, the fit), allocated and freed many times per
  * call: from 1 MiB up they start on a 2 MiB boundary and every page of them is a huge page
  * from its first touch (no 4 KiB pages at the ends, which on the development VM cost ~30x
- * more per byte to fault in). Freed with sea__work_free only (the allocator's pointer is kept just before
- * the array). _work_calloc zeroes. */
+ * more per byte to fault in), and freed ones are kept for reuse (the buffer cache, bigmem.c;
+ * sea_release_buffers). Freed with sea__work_free only (a header just before the array keeps
+ * the allocator's pointer). _work_calloc zeroes. sea__work_cached: bytes the cache holds. */
 void *sea__work_alloc(size_t count, size_t size);
 void *sea__work_calloc(size_t count, size_t size);
 void sea__work_free(void *p);
+size_t sea__work_cached(void);
 
 /* ---- error reports ----
  * sea__err returns `status` so callers can write `return sea__err(err, SEA_ERR_FORMAT, ...)`.
