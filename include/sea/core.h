@@ -86,9 +86,10 @@ SEA_API void sea_free(void *p);
 /* ---- buffer cache ----
  * The numerical code (sea_fit, the SVDs, the products) keeps the large work arrays it frees
  * (from 1 MiB up, huge-page backed) for the next call instead of returning them to the
- * system: by default up to SEA_BUFFER_CACHE_DEFAULT (512 MiB), released by sea_release_buffers() (and by
- * sea_set_allocator(), to the allocator that gave them). sea_set_buffer_cache(0) disables the
- * cache; any other value bounds it. Both may be called at any time from any thread. */
+ * system: by default up to SEA_BUFFER_CACHE_DEFAULT (512 MiB), released by
+ * sea_release_buffers() (and by sea_set_allocator(), to the allocator that gave them).
+ * sea_set_buffer_cache(0) disables the cache; any other value bounds it (and releases what
+ * is cached). Both may be called at any time from any thread. */
 #define SEA_BUFFER_CACHE_DEFAULT ((size_t)512 << 20)
 SEA_API void sea_release_buffers(void);
 SEA_API void sea_set_buffer_cache(size_t max_bytes);

@@ -20,14 +20,16 @@
 #include <sys/mman.h>
 #endif
 
+#define HUGE_PAGE ((uintptr_t)2 << 20) /* the huge page size on x86-64 and arm64 */
+
+/* Advises the whole huge pages inside [p, p + bytes). */
 void sea__advise_huge(void *p, size_t bytes)
 {
 #if defined(HAVE_MADVISE) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
     uintptr_t lo, hi;
-    if (!p || bytes < 2 * huge) return;
-    lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (!p || bytes < HUGE_PAGE) return;
+    lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    hi = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
     if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only: errors ignored */
 #else
     (void)p;
@@ -51,7 +53,7 @@ void *sea__calloc_big(size_t count, size_t size)
     return p;
 }
 
-#define WORK_HUGE ((size_t)2 << 20) /* the huge page size on x86-64 and arm64 */
+#define WORK_HUGE ((size_t)HUGE_PAGE)
 #define WORK_MIN ((size_t)1 << 20)  /* arrays from here up are aligned to WORK_HUGE and cached */
 #define WORK_HDR ((size_t)64)       /* room for the header below; keeps 16-byte alignment */
 
@@ -101,12 +103,14 @@ static void cache_lock(void) {}
 static void cache_unlock(void) {}
 #endif
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
-#define __SANITIZE_ADDRESS__ 1
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define WORK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang */
+#define WORK_ASAN 1
 #endif
 #endif
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WORK_ASAN)
 #include <sanitizer/asan_interface.h>
 #define POISON(p, n) __asan_poison_memory_region((p), (n))
 #define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
@@ -183,10 +187,10 @@ void sea_release_buffers(void)
 
 void sea_set_buffer_cache(size_t max_bytes)
 {
-    sea_release_buffers();
     cache_lock();
-    g_cache_max = max_bytes;
+    g_cache_max = max_bytes; /* first, so that no block freed meanwhile is kept past it */
     cache_unlock();
+    sea_release_buffers();
 }
 
 size_t sea__work_cached(void)
@@ -221,9 +225,7 @@ void *sea__work_alloc(size_t count, size_t size)
     q = (uintptr_t)raw + WORK_HDR;
     if (span) {
         q = (q + WORK_HUGE - 1) & ~(uintptr_t)(WORK_HUGE - 1);
-#if defined(HAVE_MADVISE) && defined(MADV_HUGEPAGE)
-        (void)madvise((void *)q, span, MADV_HUGEPAGE); /* advice only: errors ignored */
-#endif
+        sea__advise_huge((void *)q, span); /* q and span on huge-page boundaries: all of it */
     }
     hdr_of((void *)q)->raw = raw;
     hdr_of((void *)q)->span = span;
