@@ -90,32 +90,58 @@ DEFINE_TILE(tile_f32, ld_f32, ld_f32_m)
 DEFINE_TILE(tile_bf16, ld_bf16, ld_bf16_m)
 DEFINE_TILE(tile_f16, ld_f16, ld_f16_m)
 
-/* One token (decode): each weight row is read once, front to back, which is the access the
- * hardware prefetcher streams best; four accumulators (16-lane chunk c goes to c % 4) hide the
- * FMA latency. This is memory-bound: it reaches the machine's read bandwidth (PERFORMANCE.md). */
+/* One token (decode): each weight row is read once, front to back, with four accumulators
+ * (16-lane chunk c goes to c % 4) to hide the FMA latency. This is memory-bound, and a core
+ * reading one stream leaves bandwidth unused: the rows are taken from GEMV_STREAMS equal parts
+ * of the range at once (row i of each part), so that four streams far apart are in flight and
+ * the hardware prefetcher follows each (a Zen 5 core reads ~40 % faster so: PERFORMANCE.md).
+ * Every row is still accumulated alone and in the same order, so results depend neither on
+ * the streams nor on threads. */
+#define GEMV_STREAMS 4
 #define DEFINE_GEMV(NAME, LD, LDM)                                                              \
-    static void NAME(float *y, const float *x, const void *w, int n_in, int r0, int r1)         \
+    /* rows r, r + stride, ..., r + (s - 1) stride; s is a constant at each call site */        \
+    static inline __attribute__((always_inline)) void NAME##_rows(float *y, const float *x,     \
+                                                                  const void *w, int n_in,      \
+                                                                  int r, int stride, const int s) \
     {                                                                                           \
         const int n64 = n_in & ~63, nfull = n_in & ~15;                                          \
         const __mmask16 tm = (__mmask16)((1u << (n_in & 15)) - 1u);                             \
-        for (int r = r0; r < r1; r++) {                                                         \
-            size_t base = (size_t)r * (size_t)n_in;                                              \
-            __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),       \
-                           _mm512_setzero_ps()};                                                \
-            int k = 0;                                                                          \
-            for (; k < n64; k += 64) {                                                          \
-                a[0] = _mm512_fmadd_ps(LD(w, base + (size_t)k), _mm512_loadu_ps(x + k), a[0]);  \
-                a[1] = _mm512_fmadd_ps(LD(w, base + (size_t)k + 16), _mm512_loadu_ps(x + k + 16), a[1]); \
-                a[2] = _mm512_fmadd_ps(LD(w, base + (size_t)k + 32), _mm512_loadu_ps(x + k + 32), a[2]); \
-                a[3] = _mm512_fmadd_ps(LD(w, base + (size_t)k + 48), _mm512_loadu_ps(x + k + 48), a[3]); \
-            }                                                                                   \
-            for (; k < nfull; k += 16)                                                          \
-                a[(k >> 4) & 3] = _mm512_fmadd_ps(LD(w, base + (size_t)k), _mm512_loadu_ps(x + k), a[(k >> 4) & 3]); \
-            if (tm)                                                                             \
-                a[(k >> 4) & 3] = _mm512_fmadd_ps(LDM(w, base + (size_t)k, tm), _mm512_maskz_loadu_ps(tm, x + k), \
-                                                  a[(k >> 4) & 3]);                            \
-            y[r] = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a[0], a[1]), _mm512_add_ps(a[2], a[3]))); \
+        size_t base[GEMV_STREAMS];                                                              \
+        __m512 a[GEMV_STREAMS][4];                                                              \
+        int k = 0;                                                                              \
+        _Pragma("GCC unroll 4") for (int i = 0; i < s; i++) {                                   \
+            base[i] = (size_t)(r + i * stride) * (size_t)n_in;                                   \
+            a[i][0] = a[i][1] = a[i][2] = a[i][3] = _mm512_setzero_ps();                          \
         }                                                                                       \
+        for (; k < n64; k += 64) {                                                              \
+            const __m512 x0 = _mm512_loadu_ps(x + k), x1 = _mm512_loadu_ps(x + k + 16);           \
+            const __m512 x2 = _mm512_loadu_ps(x + k + 32), x3 = _mm512_loadu_ps(x + k + 48);      \
+            _Pragma("GCC unroll 4") for (int i = 0; i < s; i++) {                               \
+                a[i][0] = _mm512_fmadd_ps(LD(w, base[i] + (size_t)k), x0, a[i][0]);              \
+                a[i][1] = _mm512_fmadd_ps(LD(w, base[i] + (size_t)k + 16), x1, a[i][1]);         \
+                a[i][2] = _mm512_fmadd_ps(LD(w, base[i] + (size_t)k + 32), x2, a[i][2]);         \
+                a[i][3] = _mm512_fmadd_ps(LD(w, base[i] + (size_t)k + 48), x3, a[i][3]);         \
+            }                                                                                   \
+        }                                                                                       \
+        for (; k < nfull; k += 16) {                                                            \
+            const __m512 xv = _mm512_loadu_ps(x + k);                                           \
+            _Pragma("GCC unroll 4") for (int i = 0; i < s; i++)                                 \
+                a[i][(k >> 4) & 3] = _mm512_fmadd_ps(LD(w, base[i] + (size_t)k), xv, a[i][(k >> 4) & 3]); \
+        }                                                                                       \
+        if (tm) {                                                                               \
+            const __m512 xv = _mm512_maskz_loadu_ps(tm, x + k);                                 \
+            _Pragma("GCC unroll 4") for (int i = 0; i < s; i++)                                 \
+                a[i][(k >> 4) & 3] = _mm512_fmadd_ps(LDM(w, base[i] + (size_t)k, tm), xv, a[i][(k >> 4) & 3]); \
+        }                                                                                       \
+        _Pragma("GCC unroll 4") for (int i = 0; i < s; i++)                                     \
+            y[r + i * stride] = _mm512_reduce_add_ps(                                            \
+                _mm512_add_ps(_mm512_add_ps(a[i][0], a[i][1]), _mm512_add_ps(a[i][2], a[i][3]))); \
+    }                                                                                           \
+    static void NAME(float *y, const float *x, const void *w, int n_in, int r0, int r1)         \
+    {                                                                                           \
+        const int part = (r1 - r0) / GEMV_STREAMS;                                              \
+        for (int i = 0; i < part; i++) NAME##_rows(y, x, w, n_in, r0 + i, part, GEMV_STREAMS);  \
+        for (int r = r0 + GEMV_STREAMS * part; r < r1; r++) NAME##_rows(y, x, w, n_in, r, 0, 1); \
     }
 
 DEFINE_GEMV(gemv_f32, ld_f32, ld_f32_m)
