@@ -1,6 +1,6 @@
 /* bench/stream.c: memory bandwidth of this machine, STREAM style: the triad a = b + q*c
- * (counting 24 bytes per element, as STREAM does) and a read-only vectorizable sum (what a
- * matrix-vector product over weights does), best of several repetitions, for each thread
+ * (counting 24 bytes per element, as STREAM does) and a read-only sum (one stream per thread,
+ * what a matrix-vector product over weights does), best of several repetitions, for each thread
  * count from 1 to N. Arrays are far larger than the caches.
  *
  *   bench/stream [--mb M] [--reps R] [--threads N] [--json]
@@ -13,6 +13,20 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+/* Sum of n floats into SUM_LANES partial sums (8 SSE registers' worth of independent adds),
+ * so that memory, not the adder's latency, sets the pace. */
+#define SUM_LANES 32
+static float sum_lanes(const float *r, size_t n)
+{
+    float acc[SUM_LANES] = {0}, total = 0;
+    size_t i, nfull = n / SUM_LANES * SUM_LANES;
+    for (i = 0; i < nfull; i += SUM_LANES)
+        for (int j = 0; j < SUM_LANES; j++) acc[j] += r[i + (size_t)j];
+    for (; i < n; i++) total += r[i];
+    for (int j = 0; j < SUM_LANES; j++) total += acc[j];
+    return total;
+}
 
 static double now(void)
 {
@@ -65,10 +79,15 @@ int main(int argc, char **argv)
 #pragma omp parallel for
             for (i = 0; i < (long)n; i++) a[i] = b[i] + q * c[i];
             t1 = now();
-            /* a vectorized read-only stream (simd lets the sum be reassociated; a single
-             * running sum would measure the adder's latency, not memory) */
-#pragma omp parallel for simd reduction(+ : total)
-            for (i = 0; i < (long)(2 * n); i++) total += r[i];
+            /* a read-only stream: each thread sums its share */
+#pragma omp parallel reduction(+ : total)
+            {
+                size_t ith = 0, nth = 1, len = 2 * n;
+#ifdef _OPENMP
+                ith = (size_t)omp_get_thread_num(), nth = (size_t)omp_get_num_threads();
+#endif
+                total += sum_lanes(r + len * ith / nth, len * (ith + 1) / nth - len * ith / nth);
+            }
             t2 = now();
             if (total != (float)(2 * n) && total < 0) printf("?"); /* keep the sum alive */
             if (24.0 * (double)n / (t1 - t0) > best_triad) best_triad = 24.0 * (double)n / (t1 - t0);
