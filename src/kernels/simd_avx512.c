@@ -94,9 +94,9 @@ DEFINE_TILE(tile_f16, ld_f16, ld_f16_m)
  * (16-lane chunk c goes to c % 4) to hide the FMA latency. This is memory-bound, and a core
  * reading one stream leaves bandwidth unused: the rows are taken from GEMV_STREAMS equal parts
  * of the range at once (row i of each part), so that four streams far apart are in flight and
- * the hardware prefetcher follows each (a Zen 5 core reads ~40 % faster so: PERFORMANCE.md).
- * Every row is still accumulated alone and in the same order, so results depend neither on
- * the streams nor on threads. */
+ * the hardware prefetcher follows each (a core of the Zen 5 development VM reads 8-40 %
+ * faster so, depending on the host: PERFORMANCE.md). Every row is still accumulated alone and
+ * in the same order, so results depend neither on the streams nor on threads. */
 #define GEMV_STREAMS 4
 #define DEFINE_GEMV(NAME, LD, LDM)                                                              \
     /* rows r, r + stride, ..., r + (s - 1) stride; s is a constant at each call site */        \
