@@ -2,7 +2,7 @@
 # bench/forward.sh: speed of the forward pass against PyTorch and against the machine's memory
 # bandwidth, all measured in this one run (these machines are noisy).
 #
-#   bench/forward.sh BUILD_DIR [SHAPE] [P] [G] [REPS]
+#   [TORCH=0] bench/forward.sh BUILD_DIR [SHAPE] [P] [G] [REPS]
 #
 # BUILD_DIR is a configured and built tree (it has ./sea and bench/stream). Makes (once) a
 # random-weight bf16 model of SHAPE (default tinyllama-1.1b) in $BENCH_MODELS (default /tmp),
@@ -13,7 +13,8 @@
 #   sea bench --load copy   the same with the weights copied into memory
 #   STREAM              bench/stream: triad and read-only bandwidth, before and after (the
 #                       higher is used: the host's bandwidth drifts)
-# and prints the ratios doc/PERFORMANCE.md quotes.
+# and prints the ratios doc/PERFORMANCE.md quotes. TORCH=0 skips the PyTorch baseline (for
+# shapes whose float32 copy does not fit in memory, e.g. llama-2-7b: 27 GB).
 set -eu
 B=${1:?usage: bench/forward.sh BUILD_DIR [SHAPE] [P] [G] [REPS]}
 SHAPE=${2:-tinyllama-1.1b}
@@ -30,7 +31,8 @@ stream0=$("$B/bench/stream" --json --reps 5)
 sea2=$("$B/sea" bench -m "$M" --prompt-tokens "$P" --gen-tokens "$G" --threads 2 --reps "$REPS" --json --load mmap)
 sea2c=$("$B/sea" bench -m "$M" --prompt-tokens "$P" --gen-tokens "$G" --threads 2 --reps "$REPS" --json --load copy)
 sea1=$("$B/sea" bench -m "$M" --prompt-tokens "$P" --gen-tokens "$G" --threads 1 --reps "$REPS" --json --load mmap)
-torch2=$("$PY" "$HERE/bench_torch_llama.py" -m "$M" --prompt-tokens "$P" --gen-tokens "$G" --threads 2 --reps "$REPS" --json)
+torch2=null
+[ "${TORCH:-1}" = 0 ] || torch2=$("$PY" "$HERE/bench_torch_llama.py" -m "$M" --prompt-tokens "$P" --gen-tokens "$G" --threads 2 --reps "$REPS" --json)
 stream1=$("$B/bench/stream" --json --reps 5)
 
 "$PY" - "$sea2" "$sea1" "$torch2" "$stream0" "$stream1" "$sea2c" <<'PYEOF'
@@ -46,11 +48,12 @@ print("%-28s %12s %12s" % ("", "prefill tok/s", "decode tok/s"))
 print("%-28s %12.2f %12.2f" % ("sea, 2 threads", s2["prefill_tokens_per_s"], s2["decode_tokens_per_s"]))
 print("%-28s %12.2f %12.2f" % ("sea, 2 threads, --load copy", s2c["prefill_tokens_per_s"], s2c["decode_tokens_per_s"]))
 print("%-28s %12.2f %12.2f" % ("sea, 1 thread", s1["prefill_tokens_per_s"], s1["decode_tokens_per_s"]))
-print("%-28s %12.2f %12.2f" % ("PyTorch %s fp32, 2 threads" % t2["torch"], t2["prefill_tokens_per_s"], t2["decode_tokens_per_s"]))
-print("ratio sea / PyTorch (2 threads): prefill %.2fx, decode %.2fx" % (
-    s2["prefill_tokens_per_s"] / t2["prefill_tokens_per_s"], s2["decode_tokens_per_s"] / t2["decode_tokens_per_s"]))
-print("ratio sea --load copy / PyTorch (2 threads): prefill %.2fx, decode %.2fx" % (
-    s2c["prefill_tokens_per_s"] / t2["prefill_tokens_per_s"], s2c["decode_tokens_per_s"] / t2["decode_tokens_per_s"]))
+if t2 is not None:
+    print("%-28s %12.2f %12.2f" % ("PyTorch %s fp32, 2 threads" % t2["torch"], t2["prefill_tokens_per_s"], t2["decode_tokens_per_s"]))
+    print("ratio sea / PyTorch (2 threads): prefill %.2fx, decode %.2fx" % (
+        s2["prefill_tokens_per_s"] / t2["prefill_tokens_per_s"], s2["decode_tokens_per_s"] / t2["decode_tokens_per_s"]))
+    print("ratio sea --load copy / PyTorch (2 threads): prefill %.2fx, decode %.2fx" % (
+        s2c["prefill_tokens_per_s"] / t2["prefill_tokens_per_s"], s2c["decode_tokens_per_s"] / t2["decode_tokens_per_s"]))
 for n, s, what in ((2, s2, "mmap"), (2, s2c, "copy"), (1, s1, "mmap")):
     bw = wb * s["decode_tokens_per_s"]
     print("decode, %d thread(s), %s: %.1f GB/s of weights = %.0f%% of STREAM triad (%.1f GB/s), %.0f%% of read-only (%.1f GB/s)" % (
