@@ -102,7 +102,8 @@ DEFINE_TILE(tile_f16, ld_f16, tail_f16)
 /* One token (decode): rows streamed front to back with four accumulators (8-lane chunk c
  * goes to c % 4), GEMV_STREAMS rows from equal parts of the range at once, as in the AVX-512
  * file (16 accumulators do not all fit in 16 registers, but the spills hit L1 and the kernel
- * is memory-bound: four streams are still ~35 % faster than one here). */
+ * is memory-bound: four streams still read 33-37 % faster than one in a stand-alone product,
+ * and decode runs ~20 % faster: PERFORMANCE.md). */
 #define GEMV_STREAMS 4
 #define DEFINE_GEMV(NAME, LD, LDT)                                                              \
     static inline __attribute__((always_inline)) void NAME##_rows(float *y, const float *x,     \
