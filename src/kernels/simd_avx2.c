@@ -129,10 +129,11 @@ DEFINE_TILE(tile_f16, ld_f16, tail_f16)
             _Pragma("GCC unroll 4") for (int i = 0; i < s; i++)                                 \
                 a[i][(k >> 3) & 3] = _mm256_fmadd_ps(LD(w, base[i] + (size_t)k), _mm256_loadu_ps(x + k), \
                                                      a[i][(k >> 3) & 3]);                      \
-        if (nt)                                                                                 \
+        if (nt) {                                                                               \
+            const __m256 xt = tail_f32(x, (size_t)k, nt);                                       \
             _Pragma("GCC unroll 4") for (int i = 0; i < s; i++)                                 \
-                a[i][(k >> 3) & 3] = _mm256_fmadd_ps(LDT(w, base[i] + (size_t)k, nt), tail_f32(x, (size_t)k, nt), \
-                                                     a[i][(k >> 3) & 3]);                      \
+                a[i][(k >> 3) & 3] = _mm256_fmadd_ps(LDT(w, base[i] + (size_t)k, nt), xt, a[i][(k >> 3) & 3]); \
+        }                                                                                       \
         _Pragma("GCC unroll 4") for (int i = 0; i < s; i++)                                     \
             y[r + i * stride] = hsum(_mm256_add_ps(_mm256_add_ps(a[i][0], a[i][1]), _mm256_add_ps(a[i][2], a[i][3]))); \
     }                                                                                           \
