@@ -855,7 +855,7 @@ START_TEST(test_work_cache_threads)
             p[n1 / sizeof *p - 1] = i;
             if (p[0] != i || q[0] != -i - 1 || p[n1 / sizeof *p - 1] != i) bad++;
         }
-        if (sea__work_cached() > 4 * SEA_BUFFER_CACHE_DEFAULT) bad++;
+        if (sea__work_cached() > SEA_BUFFER_CACHE_DEFAULT) bad++;
         sea__work_free(q);
         sea__work_free(p);
     }
