@@ -1,6 +1,10 @@
-# tests/io.mk: Check suites of this area (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD)
-# Hostile-input suites for the safetensors reader, the sharded index and the writer
-# (doc/FORMATS.md maps each checklist case to its test).
+# tests/io.mk: Check suites for src/io (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD):
+# the JSON reader, and hostile-input suites for the safetensors reader, the sharded index and
+# the writer (doc/FORMATS.md maps each checklist case to its test).
+check_PROGRAMS += tests/check_json
+tests_check_json_SOURCES = tests/check_json.c
+tests_check_json_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_json_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tests/check_safetensors
 tests_check_safetensors_SOURCES = tests/check_safetensors.c
 tests_check_safetensors_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -5,18 +5,16 @@ TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -D_POSIX_C_SOURCE=200809L \
 	-DSEA_TEST_FIXTURES='"$(abs_top_srcdir)/tests/fixtures"' $(CHECK_CFLAGS)
 TEST_LDADD = libsea.la $(CHECK_LIBS) -lm
 
-check_PROGRAMS += tests/check_json
-tests_check_json_SOURCES = tests/check_json.c
-tests_check_json_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_check_json_LDADD = $(TEST_LDADD)
-
-# one fragment per area, so each area's suites are listed beside each other
+# one fragment per source folder it tests (tests/<folder>.mk), plus the cross-cutting
+# security suites
 include tests/io.mk
+include tests/kernels.mk
 include tests/model.mk
-include tests/forward.mk
 include tests/tokenizer.mk
+include tests/linalg.mk
 include tests/spectral.mk
-include tests/sea.mk
+include tests/eval.mk
+include tests/examples.mk
 include tests/security.mk
 endif
 

@@ -1,5 +1,5 @@
-# tests/model.mk: Check suites of this area (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD)
-# config.json and model directories against hostile input (doc/FORMATS.md maps each case).
+# tests/model.mk: Check suites for src/model: config.json and model directories against hostile input (doc/FORMATS.md maps each
+# case), forward-pass parity with Hugging Face, sampling and generation (inside 'if HAVE_CHECK'; use TEST_CPPFLAGS and TEST_LDADD).
 check_PROGRAMS += tests/check_config
 tests_check_config_SOURCES = tests/check_config.c
 tests_check_config_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -8,3 +8,11 @@ check_PROGRAMS += tests/check_model_load
 tests_check_model_load_SOURCES = tests/check_model_load.c
 tests_check_model_load_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_model_load_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_parity
+tests_check_parity_SOURCES = tests/check_parity.c
+tests_check_parity_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_parity_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_generate
+tests_check_generate_SOURCES = tests/check_generate.c
+tests_check_generate_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_generate_LDADD = $(TEST_LDADD)

@@ -1,4 +1,4 @@
-/* src/linalg/linalg_internal.h: pieces shared inside src/linalg and with src/sea (not
+/* src/linalg/linalg_internal.h: pieces shared inside src/linalg and with src/spectral (not
  * installed): the gemm micro-kernel table, OpenMP thread-count helper, vector kernels for the
  * Jacobi rotations, and checks used by several routines. */
 #ifndef SEA_LINALG_INTERNAL_H

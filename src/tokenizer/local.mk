@@ -5,6 +5,3 @@ libsea_la_SOURCES += src/tokenizer/load.c src/tokenizer/load_steps.c src/tokeniz
 	src/tokenizer/decode.c src/tokenizer/template.c src/tokenizer/unicode.c \
 	src/tokenizer/unicode_tables.c
 noinst_HEADERS += src/tokenizer/tok_internal.h src/tokenizer/unicode.h
-noinst_PROGRAMS += bench/bench_tokenize
-bench_bench_tokenize_SOURCES = bench/bench_tokenize.c
-bench_bench_tokenize_LDADD = libsea.la -lm

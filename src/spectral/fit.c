@@ -1,4 +1,4 @@
-/* src/sea/fit.c: fitting the SEA projections (SEA-SPEC §3), layer by layer.
+/* src/spectral/fit.c: fitting the SEA projections (SEA-SPEC §3), layer by layer.
  *
  * For one layer, H (base), H+ and H- are [N, d]; the cross-covariances Ω± = Hᵀ H± / N are
  * d x d but never formed. Exact route (thin factors): Hᵀ = Q0 R0, H±ᵀ = Q± R± (Householder,
@@ -24,7 +24,7 @@
 #include "core/internal.h"
 #include "linalg/linalg_internal.h"
 #include "sea/linalg.h"
-#include "sea/sea_internal.h"
+#include "spectral/spectral_internal.h"
 #include "sea/spectral.h"
 
 sea_fit_params sea_fit_default_params(void)

@@ -1,4 +1,4 @@
-/* src/sea/acts.c: activation files (SEA-SPEC §6.1): positive/negative/base F32
+/* src/spectral/acts.c: activation files (SEA-SPEC §6.1): positive/negative/base F32
  * [N, n_layer, d] with "sea" provenance metadata; open with full validation, create for
  * tracing, save atomically, and merge the shards of `sea trace --shard i/n`. */
 #include <math.h>

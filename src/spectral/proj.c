@@ -1,4 +1,4 @@
-/* src/sea/proj.c: projection files (SEA-SPEC §6.2): per fitted layer the low-rank factors
+/* src/spectral/proj.c: projection files (SEA-SPEC §6.2): per fitted layer the low-rank factors
  * u_pos [d, k+] (directions kept) and u_neg [d, k-] (directions removed), the singular values
  * and cumulative explained ratios, and "sea" metadata; save atomically, open with full
  * validation, accessors. */
@@ -11,7 +11,7 @@
 #include "sea/json.h"
 #include "sea/safetensors.h"
 #include "sea/spectral.h"
-#include "sea/sea_internal.h"
+#include "spectral/spectral_internal.h"
 
 static const char *const sign_name[2] = {"pos", "neg"};
 

@@ -1,4 +1,4 @@
-/* src/sea/trace.c: SEA step 1 (SEA-SPEC §2): read demonstrations, run the model, keep the
+/* src/spectral/trace.c: SEA step 1 (SEA-SPEC §2): read demonstrations, run the model, keep the
  * last-token activation of P + positive, P + negative and P + greedy completion at every
  * layer. Small models trace several demonstrations at once (one context per thread); large
  * ones trace one at a time with every thread in the matrix products. Either way a

@@ -1,4 +1,4 @@
-/* src/sea/feature.c: the feature functions of Φ-SEA (SEA-SPEC §3.1, paper Eq. 5-6) and their
+/* src/spectral/feature.c: the feature functions of Φ-SEA (SEA-SPEC §3.1, paper Eq. 5-6) and their
  * clamped "pseudo-inverses", in float (for the edit, per token) and double (for the fit). */
 #include <math.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* src/sea/edit.c: the SEA edit in the forward pass (SEA-SPEC §4): low-rank projections at the
+/* src/spectral/edit.c: the SEA edit in the forward pass (SEA-SPEC §4): low-rank projections at the
  * MLP output of the selected layers, Phi-SEA feature maps, and the four merge rules. */
 #include <math.h>
 #include <stdio.h>

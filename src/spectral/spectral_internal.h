@@ -1,7 +1,7 @@
-/* src/sea/sea_internal.h: the projection set's layout, shared by the fit (which fills it) and
+/* src/spectral/spectral_internal.h: the projection set's layout, shared by the fit (which fills it) and
  * the file code (which saves and loads it). Not installed. */
-#ifndef SEA_SEA_INTERNAL_H
-#define SEA_SEA_INTERNAL_H
+#ifndef SEA_SPECTRAL_INTERNAL_H
+#define SEA_SPECTRAL_INTERNAL_H
 
 #include <stddef.h>
 
@@ -31,4 +31,4 @@ struct sea_proj {
 /* Zeroed set with every layer absent and the default feature parameters; NULL on OOM. */
 sea_proj *sea__proj_alloc(size_t n_layer, size_t d);
 
-#endif /* SEA_SEA_INTERNAL_H */
+#endif /* SEA_SPECTRAL_INTERNAL_H */
