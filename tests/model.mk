@@ -16,3 +16,7 @@ check_PROGRAMS += tests/check_generate
 tests_check_generate_SOURCES = tests/check_generate.c
 tests_check_generate_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_generate_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_parity_gemma
+tests_check_parity_gemma_SOURCES = tests/check_parity_gemma.c tests/parity_util.h
+tests_check_parity_gemma_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_parity_gemma_LDADD = $(TEST_LDADD)
