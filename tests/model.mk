@@ -20,3 +20,7 @@ check_PROGRAMS += tests/check_parity_gemma
 tests_check_parity_gemma_SOURCES = tests/check_parity_gemma.c tests/parity_util.h
 tests_check_parity_gemma_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_parity_gemma_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_parity_qwen2
+tests_check_parity_qwen2_SOURCES = tests/check_parity_qwen2.c tests/parity_util.h
+tests_check_parity_qwen2_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_parity_qwen2_LDADD = $(TEST_LDADD)
