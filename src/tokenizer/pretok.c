@@ -95,6 +95,14 @@ int sea__tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_bu
             rc = sea__buf_append(dst, cur + lo, hi - lo);
             break;
         }
+        case NORM_NFC:
+            /* NFC is the identity on text below U+0300: no character there decomposes, and
+             * none composes with another (every composition involves a combining mark or a
+             * jamo, all above U+02FF). Beyond that sea has no composition tables: -2. */
+            for (size_t q = 0; q < cur_n && rc == 0; q++)
+                if ((unsigned char)cur[q] >= 0xCC) rc = -2; /* lead byte of U+0300 and above */
+            if (rc == 0) rc = sea__buf_append(dst, cur, cur_n);
+            break;
         }
         if (dst->failed) rc = -1;
         cur = dst->data ? dst->data : "";
