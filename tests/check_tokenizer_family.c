@@ -87,6 +87,15 @@ START_TEST(test_qwen2_specifics)
     /* NFC: the identity below U+0300 (precomposed Latin-1 letters are fine) ... */
     ck_assert_int_eq(sea_tokenize(t, "caf\xC3\xA9", 5, 0, &ids, &n, &err), SEA_OK);
     sea_free(ids);
+    /* ... and on curly quotes, dashes and the euro sign (TruthfulQA's instruction has quotes) */
+    {
+        const char *q = "\xE2\x80\x9Cno\xE2\x80\x9D \xE2\x80\x94 5\xE2\x82\xAC";
+        ck_assert_int_eq(sea_tokenize(t, q, strlen(q), 0, &ids, &n, &err), SEA_OK);
+        ck_assert_uint_eq(n, strlen(q)); /* no merge of this vocabulary applies: one id per byte */
+    }
+    sea_free(ids);
+    /* U+2000 decomposes to U+2002 under NFC: refused, not passed through */
+    ck_assert_int_eq(sea_tokenize(t, "\xE2\x80\x80", 3, 0, &ids, &n, &err), SEA_ERR_UNSUPPORTED);
     /* ... beyond it sea has no composition tables: one clear error, not a wrong answer */
     ck_assert_int_eq(sea_tokenize(t, "cafe\xCC\x81", 6, 0, &ids, &n, &err), SEA_ERR_UNSUPPORTED);
     ck_assert_msg(strstr(err.msg, "NFC") != NULL && strchr(err.msg, '\n') == NULL, "%s", err.msg);

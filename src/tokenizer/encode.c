@@ -105,8 +105,8 @@ static sea_status encode_segment(const sea_tokenizer *tok, encoder *e, const cha
         int r = sea__tok_normalize(tok, s, n, &e->work, &prefix);
         if (r == -2)
             return sea__err(err, SEA_ERR_UNSUPPORTED,
-                            "the tokenizer's NFC normalizer: text beyond U+02FF (accents as combining marks, "
-                            "non-Latin scripts) is not implemented");
+                            "the tokenizer's NFC normalizer: text beyond U+02FF other than punctuation and currency signs "
+                            "(combining marks, non-Latin scripts) is not implemented");
         if (r != 0) return sea__err_nomem(err, "normalized text");
     }
     if (split_added(tok, &tok->trie_norm, e->work.data ? e->work.data : "", e->work.len, &e->segs2) != 0)

@@ -219,7 +219,7 @@ int sea__tok_pieces_push(tok_pieces *p, size_t off, size_t len, int at_start);
 /* Apply the normalizer chain to s[0..n), appending the result to out. *prefix_bytes gets the
  * number of leading output bytes that map to original offset 0 beyond the first character
  * (added by Prepend). Returns 0, -1 on out of memory, or -2 when an NFC normalizer meets
- * text it cannot normalize (code points above U+02FF). */
+ * text it cannot normalize (pretok.c: code points beyond U+02FF other than punctuation). */
 int sea__tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_buf *out,
                   size_t *prefix_bytes);
 /* Run the pre-tokenizer chain on the string in buf->data[off..off+len); the resulting pieces
