@@ -212,6 +212,141 @@ START_TEST(test_case42_divisibility)
 }
 END_TEST
 
+/* A config of family `mt` (sizes as base, tied head) with `extra` JSON members appended. */
+static const char *fam_text(const char *mt, const char *extra)
+{
+    static char buf[4096];
+    int hd = !(extra && strstr(extra, "\"head_dim\"")), tie = !(extra && strstr(extra, "\"tie_word_embeddings\""));
+    snprintf(buf, sizeof buf,
+             "{\"model_type\": \"%s\", \"vocab_size\": 16, \"hidden_size\": 8, \"intermediate_size\": 12, "
+             "\"num_hidden_layers\": 4, \"num_attention_heads\": 2, \"num_key_value_heads\": 1, %s"
+             "\"max_position_embeddings\": 64, \"rms_norm_eps\": 1e-06%s%s%s}",
+             mt, hd ? "\"head_dim\": 4, " : "", tie ? ", \"tie_word_embeddings\": true" : "", extra && extra[0] ? ", " : "",
+             extra ? extra : "");
+    return buf;
+}
+
+/* The family table's rows reach the config, with config.json's values where a family reads
+ * them (issue 14), and every new field is checked. */
+START_TEST(test_families)
+{
+    sea_llama_config c;
+    /* llama and mistral: the Llama row */
+    c = parse_ok(cfg_text("model_type", "\"llama\""));
+    ck_assert_int_eq(c.family, SEA_FAMILY_LLAMA);
+    ck_assert_int_eq(c.act, SEA_ACT_SILU);
+    ck_assert(!c.norm_one_plus && !c.embed_scale && !c.qkv_bias && !c.post_norms);
+    ck_assert(c.attn_scale == (float)(1.0 / sqrt(4.0)) && c.attn_softcap == 0 && c.final_softcap == 0);
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    /* a llama config's sliding_window is kept but used on no layer (Hugging Face ignores it) */
+    c = parse_ok(cfg_text("sliding_window", "32"));
+    ck_assert_int_eq(c.sliding_window, 32);
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    /* Mistral v0.1: every layer slides */
+    c = parse_ok(cfg_text2("model_type", "\"mistral\"", "sliding_window", "16"));
+    ck_assert_int_eq(c.family, SEA_FAMILY_MISTRAL);
+    ck_assert_int_eq(c.n_sliding_layers, 2);
+    ck_assert(c.sliding_layers[0] && c.sliding_layers[1] && c.sliding_window == 16);
+    c = parse_ok(cfg_text2("model_type", "\"mistral\"", "sliding_window", "null"));
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    /* absent: Hugging Face's 4096, which changes nothing within 64 positions */
+    c = parse_ok(cfg_text("model_type", "\"mistral\""));
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    /* Gemma: tanh GELU whatever the legacy hidden_act says, (1 + w), sqrt(d), head_dim 256 by default */
+    c = parse_ok(fam_text("gemma", "\"hidden_act\": \"gelu\""));
+    ck_assert_int_eq(c.family, SEA_FAMILY_GEMMA);
+    ck_assert_int_eq(c.act, SEA_ACT_GELU_TANH);
+    ck_assert(c.norm_one_plus && c.embed_scale && !c.post_norms && !c.qkv_bias && c.tie_embeddings);
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    c = parse_ok(fam_text("gemma", "\"hidden_activation\": \"gelu\""));
+    ck_assert_int_eq(c.act, SEA_ACT_GELU);
+    {
+        char t[4096];
+        snprintf(t, sizeof t, "%s", fam_text("gemma", NULL));
+        memmove(strstr(t, "\"head_dim\": 4, "), strstr(t, "\"head_dim\": 4, ") + 15, strlen(strstr(t, "\"head_dim\": 4, ") + 15) + 1);
+        c = parse_ok(t);
+        ck_assert_int_eq(c.head_dim, 256);
+    }
+    c = parse_ok("{\"model_type\": \"gemma\", \"vocab_size\": 16, \"hidden_size\": 8, \"intermediate_size\": 12, "
+                 "\"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"head_dim\": 4}");
+    ck_assert_int_eq(c.tie_embeddings, 1); /* Gemma's default */
+    /* Gemma 2: defaults 256 / 50 / 30 / window 4096 on even layers (cut to none within 64 positions) */
+    c = parse_ok(fam_text("gemma2", NULL));
+    ck_assert_int_eq(c.family, SEA_FAMILY_GEMMA2);
+    ck_assert(c.post_norms && c.attn_softcap == 50.0f && c.final_softcap == 30.0f);
+    ck_assert(c.query_pre_attn_scalar == 256 && c.attn_scale == 0.0625f);
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    c = parse_ok(fam_text("gemma2", "\"sliding_window\": 8, \"query_pre_attn_scalar\": 16, "
+                                    "\"attn_logit_softcapping\": null, \"final_logit_softcapping\": 20.5"));
+    ck_assert(c.attn_scale == 0.25f && c.attn_softcap == 0 && c.final_softcap == 20.5f);
+    ck_assert_int_eq(c.n_sliding_layers, 2);
+    ck_assert(c.sliding_layers[0] && !c.sliding_layers[1] && c.sliding_layers[2] && !c.sliding_layers[3]);
+    c = parse_ok(fam_text("gemma2", "\"sliding_window\": 8, \"layer_types\": [\"full_attention\", "
+                                    "\"full_attention\", \"full_attention\", \"sliding_attention\"]"));
+    ck_assert_int_eq(c.n_sliding_layers, 1);
+    ck_assert(c.sliding_layers[3] && !c.sliding_layers[0]);
+    /* Qwen2: biases, no window unless use_sliding_window (Qwen2.5 ships false with a window
+     * larger than its positions) */
+    c = parse_ok(fam_text("qwen2", "\"sliding_window\": 131072, \"use_sliding_window\": false, \"max_window_layers\": 2, "
+                                   "\"rope_theta\": 1000000.0"));
+    ck_assert_int_eq(c.family, SEA_FAMILY_QWEN2);
+    ck_assert(c.qkv_bias && !c.norm_one_plus && !c.embed_scale && c.act == SEA_ACT_SILU && c.rope_theta == 1e6);
+    ck_assert_int_eq(c.n_sliding_layers, 0);
+    c = parse_ok(fam_text("qwen2", "\"sliding_window\": 16, \"use_sliding_window\": true, \"max_window_layers\": 2"));
+    ck_assert_int_eq(c.n_sliding_layers, 2);
+    ck_assert(!c.sliding_layers[1] && c.sliding_layers[2] && c.sliding_layers[3]);
+    c = parse_ok(cfg_text2("model_type", "\"qwen2\"", "tie_word_embeddings", NULL));
+    ck_assert_int_eq(c.tie_embeddings, 0); /* Qwen2's default */
+}
+END_TEST
+
+START_TEST(test_families_hostile)
+{
+    static const struct { const char *mt, *extra; sea_status st; const char *msg; } bad[] = {
+        {"gemma", "\"head_dim\": -256", SEA_ERR_FORMAT, "'head_dim' = -256 is outside"},
+        {"gemma2", "\"head_dim\": 0", SEA_ERR_FORMAT, "'head_dim' = 0 is outside"},
+        {"gemma", "\"hidden_activation\": \"relu\"", SEA_ERR_UNSUPPORTED, "'hidden_activation' must be"},
+        {"gemma", "\"hidden_activation\": 3", SEA_ERR_UNSUPPORTED, "'hidden_activation' must be"},
+        {"gemma", "\"hidden_act\": 7", SEA_ERR_FORMAT, "'hidden_act' must be a string"},
+        {"gemma", "\"tie_word_embeddings\": false", SEA_ERR_UNSUPPORTED, "GemmaForCausalLM always ties lm_head to the embedding"},
+        {"gemma", "\"tie_word_embeddings\": 1", SEA_ERR_FORMAT, "'tie_word_embeddings' must be true or false"},
+        {"gemma2", "\"attn_logit_softcapping\": 0", SEA_ERR_FORMAT, "'attn_logit_softcapping' must be a positive number"},
+        {"gemma2", "\"attn_logit_softcapping\": -50", SEA_ERR_FORMAT, "'attn_logit_softcapping' must be a positive"},
+        {"gemma2", "\"attn_logit_softcapping\": 1e999", SEA_ERR_FORMAT, "'attn_logit_softcapping' is not a finite number"},
+        {"gemma2", "\"attn_logit_softcapping\": \"50\"", SEA_ERR_FORMAT, "'attn_logit_softcapping' must be a number"},
+        {"gemma2", "\"final_logit_softcapping\": 0.0", SEA_ERR_FORMAT, "'final_logit_softcapping' must be a positive"},
+        {"gemma2", "\"final_logit_softcapping\": 1e-300", SEA_ERR_FORMAT, "'final_logit_softcapping' must be a positive"},
+        {"gemma2", "\"final_logit_softcapping\": -1e999", SEA_ERR_FORMAT, "not a finite number"},
+        {"gemma2", "\"query_pre_attn_scalar\": 0", SEA_ERR_FORMAT, "'query_pre_attn_scalar' must be a positive"},
+        {"gemma2", "\"query_pre_attn_scalar\": -16", SEA_ERR_FORMAT, "'query_pre_attn_scalar' must be a positive"},
+        {"gemma2", "\"query_pre_attn_scalar\": null", SEA_ERR_FORMAT, "'query_pre_attn_scalar' must be a positive"},
+        {"gemma2", "\"sliding_window\": 0", SEA_ERR_FORMAT, "'sliding_window' = 0 is outside"},
+        {"gemma2", "\"sliding_window\": -8", SEA_ERR_FORMAT, "'sliding_window' = -8 is outside"},
+        {"gemma2", "\"sliding_window\": 65", SEA_ERR_FORMAT, "sliding_window 65 is larger than max_position_embeddings 64"},
+        {"gemma2", "\"sliding_window\": 99999999999", SEA_ERR_FORMAT, "'sliding_window' = 99999999999 is outside"},
+        {"gemma2", "\"sliding_window\": 8, \"layer_types\": [\"sliding_attention\"]", SEA_ERR_FORMAT,
+         "'layer_types' must be a list of 4 strings"},
+        {"gemma2", "\"sliding_window\": 8, \"layer_types\": \"sliding_attention\"", SEA_ERR_FORMAT, "'layer_types' must be a list"},
+        {"gemma2", "\"sliding_window\": 8, \"layer_types\": [\"sliding_attention\", \"chunked\", \"a\", \"b\"]",
+         SEA_ERR_FORMAT, "'layer_types' entry 1 must be"},
+        {"qwen2", "\"use_sliding_window\": \"yes\"", SEA_ERR_FORMAT, "'use_sliding_window' must be true or false"},
+        {"qwen2", "\"use_sliding_window\": true, \"sliding_window\": 1000, \"max_window_layers\": 0", SEA_ERR_FORMAT,
+         "sliding_window 1000 is larger than max_position_embeddings 64"},
+        {"qwen2", "\"max_window_layers\": -1", SEA_ERR_FORMAT, "'max_window_layers' = -1 is outside"},
+        {"qwen2", "\"hidden_act\": \"gelu\"", SEA_ERR_UNSUPPORTED, "hidden_act must be \"silu\""},
+        {"qwen2", "\"attention_bias\": true", SEA_ERR_UNSUPPORTED, "'attention_bias' must be false"},
+        {"mistral", "\"sliding_window\": 4096", SEA_ERR_FORMAT, "sliding_window 4096 is larger than max_position_embeddings 64"},
+        {"Gemma", NULL, SEA_ERR_UNSUPPORTED, "model_type 'Gemma' is not supported (llama, mistral, gemma, gemma2 and qwen2 are)"},
+        {"gemma3", NULL, SEA_ERR_UNSUPPORTED, "model_type 'gemma3' is not supported"},
+    };
+    for (size_t i = 0; i < HT_LEN(bad); i++) expect_cfg(fam_text(bad[i].mt, bad[i].extra), bad[i].st, bad[i].msg, NULL);
+    /* Gemma always ties its head */
+    expect_cfg("{\"model_type\": \"gemma2\", \"vocab_size\": 16, \"hidden_size\": 8, \"intermediate_size\": 12, "
+               "\"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"head_dim\": 4, \"tie_word_embeddings\": false}",
+               SEA_ERR_UNSUPPORTED, "tie_word_embeddings is false, but Gemma2ForCausalLM always ties lm_head", NULL);
+}
+END_TEST
+
 START_TEST(test_case43_derived_sizes)
 {
     /* every size the loader and the context derive is a product of capped values, so none
@@ -443,6 +578,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_case41_ranges);
     tcase_add_test(tc, test_case42_divisibility);
     tcase_add_test(tc, test_case43_derived_sizes);
+    tcase_add_test(tc, test_families);
+    tcase_add_test(tc, test_families_hostile);
     tcase_add_test(tc, test_case44_eps_theta_rope);
     tcase_add_test(tc, test_layouts_agree);
     tcase_add_test(tc, test_load_from_directory);

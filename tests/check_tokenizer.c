@@ -259,7 +259,24 @@ START_TEST(test_templates)
     sea_free(s);
     ck_assert_int_eq(sea_template_apply(&s, SEA_TEMPLATE_NONE, "sys", "hi", &err), SEA_ERR_ARG);
     ck_assert_int_eq(sea_template_apply(&s, (sea_template)9, NULL, "hi", &err), SEA_ERR_ARG);
-    for (int i = 0; i < 4; i++) {
+    /* Gemma: no system role, the system prompt opens the user turn */
+    ck_assert(sea_template_apply(&s, SEA_TEMPLATE_GEMMA, NULL, "hi", &err) == SEA_OK);
+    ck_assert_str_eq(s, "<start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n");
+    sea_free(s);
+    ck_assert(sea_template_apply(&s, SEA_TEMPLATE_GEMMA, "sys", "hi", &err) == SEA_OK);
+    ck_assert_str_eq(s, "<start_of_turn>user\nsys\n\nhi<end_of_turn>\n<start_of_turn>model\n");
+    sea_free(s);
+    /* Qwen2 ChatML, with Qwen2-Instruct's default system prompt */
+    ck_assert(sea_template_apply(&s, SEA_TEMPLATE_QWEN2, NULL, "hi", &err) == SEA_OK);
+    ck_assert_str_eq(s, "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n"
+                        "<|im_start|>assistant\n");
+    sea_free(s);
+    ck_assert(sea_template_apply(&s, SEA_TEMPLATE_QWEN2, "sys", "50% off", &err) == SEA_OK);
+    ck_assert_str_eq(s, "<|im_start|>system\nsys<|im_end|>\n<|im_start|>user\n50% off<|im_end|>\n<|im_start|>assistant\n");
+    sea_free(s);
+    ck_assert_str_eq(sea_template_name(SEA_TEMPLATE_GEMMA), "gemma");
+    ck_assert_str_eq(sea_template_name(SEA_TEMPLATE_QWEN2), "qwen2");
+    for (int i = 0; i < 6; i++) {
         ck_assert(sea_template_parse(&t, sea_template_name((sea_template)i), &err) == SEA_OK);
         ck_assert_int_eq(t, i);
     }

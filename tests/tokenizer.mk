@@ -13,3 +13,7 @@ tests_check_tokenizer_units_LDADD = $(TEST_LDADD)
 tests_check_tokenizer_hostile_SOURCES = tests/check_tokenizer_hostile.c tests/check_tokenizer_util.h
 tests_check_tokenizer_hostile_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_tokenizer_hostile_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_tokenizer_family
+tests_check_tokenizer_family_SOURCES = tests/check_tokenizer_family.c tests/check_tokenizer_util.h
+tests_check_tokenizer_family_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_tokenizer_family_LDADD = $(TEST_LDADD)

@@ -25,6 +25,56 @@ typedef enum sea_rope_type { SEA_ROPE_DEFAULT, SEA_ROPE_LINEAR, SEA_ROPE_LLAMA3 
 #define SEA_MAX_VOCAB (1 << 24)
 #define SEA_MAX_WIDTH (1 << 20) /* hidden and intermediate sizes */
 
+/* ---- model families (doc/ARCHITECTURE.md, "Model families") ----
+ * One row per config.json model_type: what the architecture does, independent of its size.
+ * sea_config_parse copies the row into the config's resolved fields below and overrides them
+ * with config.json's values where the family reads one (activation, soft-caps, windows). A
+ * loader of another format (GGUF) fills sea_llama_config directly: call
+ * sea_config_set_family() first, then set sizes and the per-model values. */
+typedef enum sea_family {
+    SEA_FAMILY_LLAMA = 0,
+    SEA_FAMILY_MISTRAL = 1,
+    SEA_FAMILY_GEMMA = 2,
+    SEA_FAMILY_GEMMA2 = 3,
+    SEA_FAMILY_QWEN2 = 4,
+    SEA_FAMILY_COUNT
+} sea_family;
+
+/* MLP activation: down(act(gate(x)) * up(x)). */
+typedef enum sea_act {
+    SEA_ACT_SILU = 0,      /* x * sigmoid(x) */
+    SEA_ACT_GELU_TANH = 1, /* 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): gelu_pytorch_tanh */
+    SEA_ACT_GELU = 2       /* 0.5 x (1 + erf(x / sqrt 2)): exact "gelu" */
+} sea_act;
+
+/* Which layers use a sliding attention window when the config does not list layer_types. */
+typedef enum sea_window_rule {
+    SEA_WINDOW_NONE = 0,      /* never (Llama, Gemma) */
+    SEA_WINDOW_ALL = 1,       /* every layer when sliding_window is set (Mistral) */
+    SEA_WINDOW_EVEN = 2,      /* layers 0, 2, 4, ... (Gemma 2) */
+    SEA_WINDOW_FROM_LAYER = 3 /* layers >= max_window_layers when use_sliding_window (Qwen2) */
+} sea_window_rule;
+
+typedef struct sea_family_info {
+    sea_family id;
+    const char *model_type;   /* config.json "model_type" */
+    const char *name;         /* for people: "Llama", "Gemma 2", ... */
+    const char *architecture; /* Hugging Face class, for messages and make-model */
+    sea_act act;              /* default activation */
+    int norm_one_plus;        /* RMSNorm scales by (1 + w) instead of w */
+    int embed_scale;          /* embeddings times sqrt(hidden_size), the factor a float32 */
+    int qkv_bias;             /* q/k/v projections carry biases */
+    int post_norms;           /* four norms per layer: block outputs normed before the residual add */
+    int softcaps;             /* reads attn/final logit soft-caps and query_pre_attn_scalar */
+    int tied_only;            /* the head is always the embedding: lm_head.weight is refused */
+    sea_window_rule window;   /* sliding-window layers */
+    int default_head_dim;     /* when config.json has none; 0 = hidden_size / heads */
+} sea_family_info;
+
+/* The table row of a family (NULL if out of range); by config.json model_type (NULL if none). */
+SEA_API const sea_family_info *sea_family_get(sea_family f);
+SEA_API const sea_family_info *sea_family_find(const char *model_type);
+
 typedef struct sea_llama_config {
     int n_vocab, d, d_ff, n_layer, n_head, n_kv_head, head_dim;
     float rms_eps;
@@ -39,8 +89,25 @@ typedef struct sea_llama_config {
     int eos_ids[SEA_MAX_EOS];     /* config.json and generation_config.json together */
     int n_eos;
     int max_pos;                  /* max_position_embeddings */
-    int sliding_window;           /* Mistral; 0 if none (contexts are capped to it) */
+    int sliding_window;           /* config.json's value; 0 if none. Used only on sliding layers */
+    /* architecture, resolved from the family row and config.json (see sea_family_info) */
+    sea_family family;
+    sea_act act;
+    int norm_one_plus, embed_scale, qkv_bias, post_norms;
+    float attn_scale;             /* score multiplier: head_dim^-0.5 or query_pre_attn_scalar^-0.5 */
+    float attn_softcap;           /* scores -> cap * tanh(scores / cap) before the mask; 0 = none */
+    float final_softcap;          /* the same on the logits; 0 = none */
+    double query_pre_attn_scalar; /* Gemma 2; 0 when the scale comes from head_dim */
+    /* layer l attends to keys j with pos - window < j <= pos when sliding_layers[l] != 0
+     * (then sliding_window > 0); other layers see every cached position */
+    int n_sliding_layers;
+    unsigned char sliding_layers[SEA_MAX_LAYERS];
 } sea_llama_config;
+
+/* Reset the architecture fields of cfg to the family's row: activation, norm flavour, embedding
+ * scale, biases, post-norms, no soft-caps, attention scale head_dim^-0.5 (head_dim must be
+ * set), no sliding layers. */
+SEA_API sea_status sea_config_set_family(sea_llama_config *cfg, sea_family f, sea_err *err);
 
 /* Parse config.json text (both the classic rope_theta/rope_scaling layout and the newer
  * rope_parameters layout). `name` is used in messages. Every value is range-checked; unknown

@@ -82,10 +82,12 @@ typedef enum sea_template {
     SEA_TEMPLATE_NONE,
     SEA_TEMPLATE_LLAMA2_CHAT,
     SEA_TEMPLATE_MISTRAL,
-    SEA_TEMPLATE_LLAMA3_CHAT
+    SEA_TEMPLATE_LLAMA3_CHAT,
+    SEA_TEMPLATE_GEMMA, /* <start_of_turn>user\n{msg}<end_of_turn>\n<start_of_turn>model\n */
+    SEA_TEMPLATE_QWEN2  /* ChatML: <|im_start|>system\n...<|im_end|>\n<|im_start|>user\n... */
 } sea_template;
 
-/* Names: "none", "llama2-chat", "mistral", "llama3-chat". */
+/* Names: "none", "llama2-chat", "mistral", "llama3-chat", "gemma", "qwen2". */
 SEA_API sea_status sea_template_parse(sea_template *out, const char *name, sea_err *err);
 SEA_API const char *sea_template_name(sea_template t);
 /* Wrap `user` (and the optional system prompt) in the template. BOS is not part of the text:
@@ -94,6 +96,9 @@ SEA_API sea_status sea_template_apply(char **out, sea_template t, const char *sy
                                       const char *user, sea_err *err);
 
 /* The standard Llama-2 system prompt (paper §4.4, with the double space after "safe."). */
+/* Qwen2-Instruct's default system prompt, used by template qwen2 when none is given. */
+#define SEA_QWEN2_SYSTEM_PROMPT "You are a helpful assistant."
+
 #define SEA_LLAMA2_SYSTEM_PROMPT                                                                  \
     "You are a helpful, respectful and honest assistant. Always answer as helpfully as "          \
     "possible, while being safe.  Your answers should not include any harmful, unethical, "       \

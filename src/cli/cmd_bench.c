@@ -15,17 +15,40 @@ typedef struct shape {
     int n_vocab, d, d_ff, n_layer, n_head, n_kv_head, max_pos, tie;
     double rope_theta;
     const char *rope_scaling; /* JSON or "null" */
+    sea_family family;
+    int head_dim;             /* 0: d / n_head */
+    int bos, eos;
 } shape;
 
 static const shape shapes[] = {
-    {"tinyllama-1.1b", 32000, 2048, 5632, 22, 32, 4, 2048, 0, 10000.0, "null"},
-    {"llama-2-7b", 32000, 4096, 11008, 32, 32, 32, 4096, 0, 10000.0, "null"},
-    {"mistral-7b", 32000, 4096, 14336, 32, 32, 8, 32768, 0, 1000000.0, "null"},
+    {"tinyllama-1.1b", 32000, 2048, 5632, 22, 32, 4, 2048, 0, 10000.0, "null", SEA_FAMILY_LLAMA, 0, 1, 2},
+    {"llama-2-7b", 32000, 4096, 11008, 32, 32, 32, 4096, 0, 10000.0, "null", SEA_FAMILY_LLAMA, 0, 1, 2},
+    {"mistral-7b", 32000, 4096, 14336, 32, 32, 8, 32768, 0, 1000000.0, "null", SEA_FAMILY_LLAMA, 0, 1, 2},
     {"llama-3.2-1b", 128256, 2048, 8192, 16, 32, 8, 131072, 1, 500000.0,
      "{\"rope_type\": \"llama3\", \"factor\": 32.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, "
-     "\"original_max_position_embeddings\": 8192}"},
-    {"tiny", 512, 64, 160, 2, 4, 2, 256, 0, 10000.0, "null"},
+     "\"original_max_position_embeddings\": 8192}", SEA_FAMILY_LLAMA, 0, 1, 2},
+    {"gemma-2b", 256000, 2048, 16384, 18, 8, 1, 8192, 1, 10000.0, "null", SEA_FAMILY_GEMMA, 256, 2, 1},
+    {"gemma-7b", 256000, 3072, 24576, 28, 16, 16, 8192, 1, 10000.0, "null", SEA_FAMILY_GEMMA, 256, 2, 1},
+    {"gemma2-2b", 256000, 2304, 9216, 26, 8, 4, 8192, 1, 10000.0, "null", SEA_FAMILY_GEMMA2, 256, 2, 1},
+    {"qwen2.5-0.5b", 151936, 896, 4864, 24, 14, 2, 32768, 1, 1000000.0, "null", SEA_FAMILY_QWEN2, 0, 151643, 151645},
+    {"qwen2.5-7b", 152064, 3584, 18944, 28, 28, 4, 32768, 0, 1000000.0, "null", SEA_FAMILY_QWEN2, 0, 151643, 151645},
+    {"tiny", 512, 64, 160, 2, 4, 2, 256, 0, 10000.0, "null", SEA_FAMILY_LLAMA, 0, 1, 2},
 };
+
+/* The config.json members a family adds, as its published configs have them. */
+static const char *family_keys(sea_family f)
+{
+    switch (f) {
+    case SEA_FAMILY_GEMMA: return "  \"hidden_activation\": \"gelu_pytorch_tanh\",\n";
+    case SEA_FAMILY_GEMMA2:
+        return "  \"hidden_activation\": \"gelu_pytorch_tanh\",\n  \"query_pre_attn_scalar\": 256,\n"
+               "  \"attn_logit_softcapping\": 50.0,\n  \"final_logit_softcapping\": 30.0,\n"
+               "  \"sliding_window\": 4096,\n";
+    case SEA_FAMILY_QWEN2:
+        return "  \"use_sliding_window\": false,\n  \"sliding_window\": 32768,\n  \"max_window_layers\": 21,\n";
+    default: return "";
+    }
+}
 
 /* ---- random weights, counter-based so any chunking gives the same bytes ---- */
 typedef struct fill_ctx {
@@ -70,7 +93,7 @@ int cmd_make_model(int argc, char **argv)
     const char *shape_name = NULL, *dtype_name = "bf16", *out = NULL;
     long seed = 1;
     cli_opt opts[] = {
-        {"shape", 0, CLI_STR, &shape_name, "NAME", "tinyllama-1.1b, llama-2-7b, mistral-7b, llama-3.2-1b or tiny", 0, -1, NULL},
+        {"shape", 0, CLI_STR, &shape_name, "NAME", "tinyllama-1.1b, llama-2-7b, mistral-7b, llama-3.2-1b, gemma-2b, gemma-7b, gemma2-2b, qwen2.5-0.5b, qwen2.5-7b or tiny", 0, -1, NULL},
         {"dtype", 0, CLI_STR, &dtype_name, "T", "bf16 (default), f16 or f32", 0, -1, NULL},
         {"out", 'o', CLI_STR, &out, "DIR", "output directory (created)", 0, -1, NULL},
         {"seed", 's', CLI_INT, &seed, "S", "random seed (default 1)", 0, 0x7fffffffL, NULL},
@@ -78,13 +101,16 @@ int cmd_make_model(int argc, char **argv)
     char *pos[1], buf[2048];
     int n_pos, rc, n_fill;
     const shape *sh = NULL;
+    const sea_family_info *fam;
+    int hd;
     sea_dtype dt;
     sea_err err;
     sea_st_writer *w = NULL;
     fill_ctx *fills = NULL;
     char *path = NULL;
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "--shape NAME --out DIR [--dtype bf16|f16|f32] [--seed S]",
-                   "Write a Llama model of a known shape with random weights (config.json +\n"
+                   "Write a model of a known shape (Llama, Gemma, Gemma 2 or Qwen2 family) with random\n"
+                   "weights (config.json +\n"
                    "model.safetensors; no tokenizer): for benchmarks and tests.", pos, 0, &n_pos);
     if (rc >= 0) return rc;
     if (!shape_name || !out) return cli_usage_error(argv[0], "--shape and --out are required");
@@ -97,23 +123,28 @@ int cmd_make_model(int argc, char **argv)
     else return cli_usage_error(argv[0], "--dtype must be bf16, f16 or f32");
     sea_err_clear(&err);
     if (mkdir(out, 0755) != 0 && !sea__file_exists(out)) return cli_fail(argv[0], "%s: cannot create directory", out);
+    fam = sea_family_get(sh->family);
+    hd = sh->head_dim ? sh->head_dim : sh->d / sh->n_head;
     snprintf(buf, sizeof buf,
-             "{\n  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n  \"hidden_act\": \"silu\",\n"
+             "{\n  \"architectures\": [\"%s\"],\n  \"model_type\": \"%s\",\n  \"hidden_act\": \"%s\",\n%s"
              "  \"vocab_size\": %d,\n  \"hidden_size\": %d,\n  \"intermediate_size\": %d,\n  \"num_hidden_layers\": %d,\n"
-             "  \"num_attention_heads\": %d,\n  \"num_key_value_heads\": %d,\n  \"max_position_embeddings\": %d,\n"
-             "  \"rms_norm_eps\": 1e-05,\n  \"rope_theta\": %.1f,\n  \"rope_scaling\": %s,\n  \"tie_word_embeddings\": %s,\n"
-             "  \"bos_token_id\": 1,\n  \"eos_token_id\": 2,\n  \"torch_dtype\": \"%s\"\n}\n",
-             sh->n_vocab, sh->d, sh->d_ff, sh->n_layer, sh->n_head, sh->n_kv_head, sh->max_pos, sh->rope_theta,
-             sh->rope_scaling, sh->tie ? "true" : "false",
+             "  \"num_attention_heads\": %d,\n  \"num_key_value_heads\": %d,\n  \"head_dim\": %d,\n"
+             "  \"max_position_embeddings\": %d,\n"
+             "  \"rms_norm_eps\": %s,\n  \"rope_theta\": %.1f,\n  \"rope_scaling\": %s,\n  \"tie_word_embeddings\": %s,\n"
+             "  \"bos_token_id\": %d,\n  \"eos_token_id\": %d,\n  \"torch_dtype\": \"%s\"\n}\n",
+             fam->architecture, fam->model_type, fam->act == SEA_ACT_SILU ? "silu" : "gelu_pytorch_tanh",
+             family_keys(sh->family), sh->n_vocab, sh->d, sh->d_ff, sh->n_layer, sh->n_head, sh->n_kv_head, hd,
+             sh->max_pos, sh->family == SEA_FAMILY_LLAMA ? "1e-05" : "1e-06", sh->rope_theta, sh->rope_scaling,
+             sh->tie ? "true" : "false", sh->bos, sh->eos,
              dt == SEA_DTYPE_BF16 ? "bfloat16" : dt == SEA_DTYPE_F16 ? "float16" : "float32");
     path = sea__path_join(out, "config.json");
     if (!path || write_text(path, buf, &err)) goto fail;
     free(path);
-    n_fill = 3 + 9 * sh->n_layer;
+    n_fill = 3 + 14 * sh->n_layer;
     fills = calloc((size_t)n_fill, sizeof *fills);
     if (!fills || sea_st_writer_new(&w, &err) != SEA_OK) goto fail;
     {
-        int k = 0, hd = sh->d / sh->n_head;
+        int k = 0;
         uint64_t q = (uint64_t)sh->n_head * (uint64_t)hd, kv = (uint64_t)sh->n_kv_head * (uint64_t)hd;
         struct {
             const char *suffix;
@@ -129,7 +160,14 @@ int cmd_make_model(int argc, char **argv)
             {"mlp.gate_proj.weight", (uint64_t)sh->d_ff, (uint64_t)sh->d, 0},
             {"mlp.up_proj.weight", (uint64_t)sh->d_ff, (uint64_t)sh->d, 0},
             {"mlp.down_proj.weight", (uint64_t)sh->d, (uint64_t)sh->d_ff, 0},
+            /* Gemma 2's two extra norms, Qwen2's q/k/v biases (rank 1, small values) */
+            {"pre_feedforward_layernorm.weight", (uint64_t)sh->d, 0, 1},
+            {"post_feedforward_layernorm.weight", (uint64_t)sh->d, 0, 1},
+            {"self_attn.q_proj.bias", q, 0, 0},
+            {"self_attn.k_proj.bias", kv, 0, 0},
+            {"self_attn.v_proj.bias", kv, 0, 0},
         };
+        size_t n_lw = fam->post_norms ? 11 : 9;
         uint64_t emb[2] = {(uint64_t)sh->n_vocab, (uint64_t)sh->d}, nrm[1] = {(uint64_t)sh->d};
         char name[96];
 #define ADD(NAME, RANK, SHAPE, ONES)                                                                \
@@ -145,8 +183,9 @@ int cmd_make_model(int argc, char **argv)
         for (int l = 0; l < sh->n_layer; l++)
             for (size_t j = 0; j < SEA_ARRAY_LEN(lw); j++) {
                 uint64_t s2[2] = {lw[j].r, lw[j].c};
+                if (j >= n_lw && !(j >= 11 && fam->qkv_bias)) continue;
                 snprintf(name, sizeof name, "model.layers.%d.%s", l, lw[j].suffix);
-                ADD(name, lw[j].ones ? 1 : 2, s2, lw[j].ones);
+                ADD(name, lw[j].c ? 2 : 1, s2, lw[j].ones);
             }
         ADD("model.norm.weight", 1, nrm, 1);
         if (!sh->tie) ADD("lm_head.weight", 2, emb, 0);
@@ -159,7 +198,8 @@ int cmd_make_model(int argc, char **argv)
     if (sea_st_writer_save(w, path, &err) != SEA_OK) goto fail;
     free(path);
     path = sea__path_join(out, "generation_config.json");
-    if (!path || write_text(path, "{\"bos_token_id\": 1, \"eos_token_id\": 2}\n", &err)) goto fail;
+    snprintf(buf, sizeof buf, "{\"bos_token_id\": %d, \"eos_token_id\": %d}\n", sh->bos, sh->eos);
+    if (!path || write_text(path, buf, &err)) goto fail;
     printf("wrote %s (%s, %s, seed %ld)\n", out, sh->name, dtype_name, seed);
     rc = CLI_EXIT_OK;
     goto out;

@@ -40,6 +40,7 @@ int cmd_info(int argc, char **argv)
     sea_err err;
     sea_model *m;
     const sea_llama_config *c;
+    const sea_family_info *fam;
     sea_ctx_params cp = sea_ctx_default_params();
     uint64_t ctx_bytes;
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "[-m DIR] [--ctx N] [--tensors] [--json]",
@@ -50,6 +51,7 @@ int cmd_info(int argc, char **argv)
     sea_err_clear(&err);
     if (sea_model_open(&m, dir, &err) != SEA_OK) return cli_fail_err(argv[0], &err);
     c = sea_model_config(m);
+    fam = sea_family_get(c->family);
     cp.n_ctx = (int)n_ctx;
     if (cp.n_ctx > c->max_pos) cp.n_ctx = c->max_pos;
     ctx_bytes = sea_ctx_bytes(m, &cp);
@@ -62,6 +64,10 @@ int cmd_info(int argc, char **argv)
             fputs(sea__buf_cstr(&b), stdout);
             sea__buf_free(&b);
         }
+        printf(",\"family\":\"%s\",\"architecture\":\"%s\",\"sliding_window\":%d,\"n_sliding_layers\":%d,"
+               "\"attn_softcap\":%g,\"final_softcap\":%g", fam->model_type, fam->architecture,
+               c->n_sliding_layers ? c->sliding_window : 0, c->n_sliding_layers, (double)c->attn_softcap,
+               (double)c->final_softcap);
         printf(",\"n_vocab\":%d,\"d\":%d,\"d_ff\":%d,\"n_layer\":%d,\"n_head\":%d,\"n_kv_head\":%d,"
                "\"head_dim\":%d,\"max_pos\":%d,\"rms_eps\":%g,\"rope_theta\":%g,\"rope_type\":\"%s\","
                "\"tie_embeddings\":%s,\"bos\":%d,\"eos\":[",
@@ -77,6 +83,15 @@ int cmd_info(int argc, char **argv)
         human_bytes(wb, sizeof wb, sea_model_weight_bytes(m));
         human_bytes(cb, sizeof cb, ctx_bytes);
         printf("model       %s\n", dir);
+        printf("family      %s (%s): %s MLP, %s RMSNorm%s%s%s\n", fam->name, fam->architecture,
+               c->act == SEA_ACT_SILU ? "SiLU" : c->act == SEA_ACT_GELU_TANH ? "tanh-GELU" : "GELU",
+               c->norm_one_plus ? "(1 + w)" : "w", c->embed_scale ? ", embeddings x sqrt(hidden)" : "",
+               c->qkv_bias ? ", q/k/v biases" : "", c->post_norms ? ", post-norms" : "");
+        if (c->attn_softcap > 0 || c->final_softcap > 0 || c->query_pre_attn_scalar > 0)
+            printf("soft-caps   attention %g, final %g; attention scale %g\n", (double)c->attn_softcap,
+                   (double)c->final_softcap, (double)c->attn_scale);
+        if (c->n_sliding_layers)
+            printf("window      %d positions on %d of %d layers\n", c->sliding_window, c->n_sliding_layers, c->n_layer);
         printf("layers      %d  (hidden %d, intermediate %d)\n", c->n_layer, c->d, c->d_ff);
         printf("attention   %d heads, %d key/value heads, head_dim %d\n", c->n_head, c->n_kv_head, c->head_dim);
         printf("vocabulary  %d  (bos %d, eos", c->n_vocab, c->bos_id);

@@ -1,5 +1,5 @@
-/* src/model/config.c: config.json of a Llama-family model, in both key layouts, with every
- * value range-checked before anything is sized from it. */
+/* src/model/config.c: config.json of a model of one of the families of family.c, in both key
+ * layouts, with every value range-checked before anything is sized from it. */
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -156,6 +156,131 @@ static sea_status parse_rope(sea_llama_config *c, const sea_json *rs, const char
     return SEA_OK;
 }
 
+/* The MLP activation. Llama, Mistral, Qwen2: hidden_act, "silu" only. Gemma and Gemma 2:
+ * hidden_activation (default gelu_pytorch_tanh); a Gemma 1 config's legacy hidden_act is ignored,
+ * as transformers 4.38+ does (google/gemma-2b's says "gelu" for a model trained with tanh GELU). */
+static sea_status parse_act(sea_act *act, const sea_json *root, const sea_family_info *fam, const char *name,
+                            sea_err *err)
+{
+    const char *key = "hidden_activation";
+    const sea_json *v = sea_json_get(root, "hidden_act");
+    *act = fam->act;
+    if (fam->act != SEA_ACT_GELU_TANH) {
+        if (v && !str_is(v, "silu"))
+            return sea__err(err, SEA_ERR_UNSUPPORTED, "%s: hidden_act must be \"silu\"", name);
+        return SEA_OK;
+    }
+    if (v && v->type != SEA_JSON_STRING && v->type != SEA_JSON_NULL)
+        return sea__err(err, SEA_ERR_FORMAT, "%s: 'hidden_act' must be a string", name);
+    v = sea_json_get(root, key);
+    if (!v || v->type == SEA_JSON_NULL) return SEA_OK;
+    if (str_is(v, "gelu_pytorch_tanh") || str_is(v, "gelu_new") || str_is(v, "gelu_fast"))
+        *act = SEA_ACT_GELU_TANH;
+    else if (str_is(v, "gelu"))
+        *act = SEA_ACT_GELU;
+    else if (str_is(v, "silu"))
+        *act = SEA_ACT_SILU;
+    else
+        return sea__err(err, SEA_ERR_UNSUPPORTED,
+                        "%s: '%s' must be \"gelu_pytorch_tanh\", \"gelu_new\", \"gelu\" or \"silu\"", name, key);
+    return SEA_OK;
+}
+
+/* A positive finite number or null (0: off); `dflt` when the key is absent. */
+static sea_status get_cap(double *out, const sea_json *root, const char *key, double dflt, double hi,
+                          const char *name, sea_err *err)
+{
+    const sea_json *v = sea_json_get(root, key);
+    sea_status st;
+    if (v && v->type == SEA_JSON_NULL) {
+        *out = 0;
+        return SEA_OK;
+    }
+    if ((st = get_num(out, root, key, 0, dflt, name, err)) != SEA_OK) return st;
+    /* checked as the float32 the forward pass uses */
+    if (!(*out > 0 && *out <= hi && (float)*out > 0))
+        return sea__err(err, SEA_ERR_FORMAT, "%s: '%s' must be a positive number up to %g or null (got %g)", name, key,
+                        hi, *out);
+    return SEA_OK;
+}
+
+/* Gemma 2: query_pre_attn_scalar (attention scale its ^-0.5), attention and final logit
+ * soft-caps (Hugging Face's defaults 256, 50 and 30 when absent; null turns a cap off). */
+static sea_status parse_softcaps(sea_llama_config *c, const sea_json *root, const sea_family_info *fam,
+                                 const char *name, sea_err *err)
+{
+    double q, a, f;
+    const sea_json *v;
+    sea_status st;
+    if (!fam->softcaps) return SEA_OK;
+    v = sea_json_get(root, "query_pre_attn_scalar");
+    if (v && v->type == SEA_JSON_NULL)
+        return sea__err(err, SEA_ERR_FORMAT, "%s: 'query_pre_attn_scalar' must be a positive number", name);
+    if ((st = get_cap(&q, root, "query_pre_attn_scalar", 256, 1 << 24, name, err)) != SEA_OK ||
+        (st = get_cap(&a, root, "attn_logit_softcapping", 50, 1e6, name, err)) != SEA_OK ||
+        (st = get_cap(&f, root, "final_logit_softcapping", 30, 1e6, name, err)) != SEA_OK)
+        return st;
+    c->query_pre_attn_scalar = q;
+    c->attn_scale = (float)pow(q, -0.5); /* Python's query_pre_attn_scalar ** -0.5 */
+    c->attn_softcap = (float)a;
+    c->final_softcap = (float)f;
+    return SEA_OK;
+}
+
+/* Which layers slide, as Hugging Face decides it: Mistral every layer when sliding_window is
+ * set; Gemma 2 the layers layer_types calls "sliding_attention", by default the even ones,
+ * with sliding_window default 4096; Qwen2 only with use_sliding_window true, then layer_types
+ * or the layers from max_window_layers on. Llama and Gemma never. */
+static sea_status parse_window(sea_llama_config *c, const sea_json *root, const sea_family_info *fam,
+                               const char *name, sea_err *err)
+{
+    const sea_json *v, *lt;
+    int use = 1, from = 0, dflt = !sea_json_get(root, "sliding_window");
+    sea_status st;
+    if (fam->window == SEA_WINDOW_NONE) return SEA_OK;
+    /* Hugging Face's default window when the key is absent (an explicit null means none) */
+    if (dflt && fam->window != SEA_WINDOW_FROM_LAYER) c->sliding_window = 4096;
+    if (fam->window == SEA_WINDOW_FROM_LAYER) {
+        v = sea_json_get(root, "use_sliding_window");
+        use = 0;
+        if (v && v->type != SEA_JSON_NULL && (st = sea_json_as_bool(&use, v, "use_sliding_window", err)) != SEA_OK) {
+            sea__err_prefix(err, "%s", name);
+            return SEA_ERR_FORMAT;
+        }
+        if ((st = get_int(&from, root, "max_window_layers", 0, 28, 0, SEA_MAX_LAYERS, name, err)) != SEA_OK)
+            return st;
+    }
+    /* a default window no shorter than the positions changes nothing: none */
+    if (!use || c->sliding_window == 0 || (dflt && c->sliding_window >= c->max_pos)) {
+        if (dflt) c->sliding_window = 0;
+        return SEA_OK;
+    }
+    lt = fam->window == SEA_WINDOW_ALL ? NULL : sea_json_get(root, "layer_types");
+    if (lt && lt->type != SEA_JSON_NULL) {
+        if (lt->type != SEA_JSON_ARRAY || lt->v.arr.n != (size_t)c->n_layer)
+            return sea__err(err, SEA_ERR_FORMAT, "%s: 'layer_types' must be a list of %d strings (one per layer)", name,
+                            c->n_layer);
+        for (int l = 0; l < c->n_layer; l++) {
+            const sea_json *e = &lt->v.arr.items[l];
+            if (str_is(e, "sliding_attention"))
+                c->sliding_layers[l] = 1;
+            else if (!str_is(e, "full_attention"))
+                return sea__err(err, SEA_ERR_FORMAT,
+                                "%s: 'layer_types' entry %d must be \"sliding_attention\" or \"full_attention\"", name, l);
+        }
+    } else {
+        for (int l = 0; l < c->n_layer; l++)
+            c->sliding_layers[l] = fam->window == SEA_WINDOW_ALL ? 1
+                                   : fam->window == SEA_WINDOW_EVEN ? (l % 2 == 0)
+                                                                     : (l >= from);
+    }
+    for (int l = 0; l < c->n_layer; l++) c->n_sliding_layers += c->sliding_layers[l];
+    if (c->n_sliding_layers && c->sliding_window > c->max_pos)
+        return sea__err(err, SEA_ERR_FORMAT, "%s: sliding_window %d is larger than max_position_embeddings %d", name,
+                        c->sliding_window, c->max_pos);
+    return SEA_OK;
+}
+
 sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, const char *name,
                             sea_err *err)
 {
@@ -163,6 +288,8 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
     const sea_json *root, *v;
     sea_status st;
     double eps;
+    const sea_family_info *fam = NULL;
+    sea_act act = SEA_ACT_SILU;
     memset(c, 0, sizeof *c);
     c->bos_id = -1;
     c->rope_theta = 10000.0;
@@ -179,19 +306,17 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
     }
     v = sea_json_get(root, "model_type");
     if (!v || v->type != SEA_JSON_STRING) {
-        st = sea__err(err, SEA_ERR_FORMAT, "%s: 'model_type' must be a string (\"llama\" or \"mistral\")", name);
+        st = sea__err(err, SEA_ERR_FORMAT, "%s: 'model_type' must be a string (\"llama\", \"mistral\", \"gemma\", "
+                      "\"gemma2\" or \"qwen2\")", name);
         goto done;
     }
-    if (!str_is(v, "llama") && !str_is(v, "mistral")) {
-        st = sea__err(err, SEA_ERR_UNSUPPORTED, "%s: model_type '%.40s' is not supported (llama and mistral are)",
-                      name, v->v.str.s);
+    if (strlen(v->v.str.s) != v->v.str.len || !(fam = sea_family_find(v->v.str.s))) {
+        st = sea__err(err, SEA_ERR_UNSUPPORTED,
+                      "%s: model_type '%.40s' is not supported (llama, mistral, gemma, gemma2 and qwen2 are)", name,
+                      v->v.str.s);
         goto done;
     }
-    v = sea_json_get(root, "hidden_act");
-    if (v && !str_is(v, "silu")) {
-        st = sea__err(err, SEA_ERR_UNSUPPORTED, "%s: hidden_act must be \"silu\"", name);
-        goto done;
-    }
+    if ((st = parse_act(&act, root, fam, name, err)) != SEA_OK) goto done;
     {
         static const char *const no_bias[] = {"attention_bias", "mlp_bias"};
         for (size_t i = 0; i < 2; i++) {
@@ -209,7 +334,7 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
         (st = get_int(&c->n_layer, root, "num_hidden_layers", 1, 0, 1, SEA_MAX_LAYERS, name, err)) != SEA_OK ||
         (st = get_int(&c->n_head, root, "num_attention_heads", 1, 0, 1, 65536, name, err)) != SEA_OK ||
         (st = get_int(&c->n_kv_head, root, "num_key_value_heads", 0, c->n_head, 1, 65536, name, err)) != SEA_OK ||
-        (st = get_int(&c->head_dim, root, "head_dim", 0, 0, 2, 65536, name, err)) != SEA_OK ||
+        (st = get_int(&c->head_dim, root, "head_dim", 0, fam->default_head_dim, 2, 65536, name, err)) != SEA_OK ||
         (st = get_int(&c->max_pos, root, "max_position_embeddings", 0, 2048, 1, 1 << 24, name, err)) != SEA_OK ||
         (st = get_int(&c->sliding_window, root, "sliding_window", 0, 0, 1, 1 << 24, name, err)) != SEA_OK)
         goto done;
@@ -252,11 +377,21 @@ sea_status sea_config_parse(sea_llama_config *c, const char *text, size_t len, c
         st = sea__err(err, SEA_ERR_FORMAT, "%s: rope_theta must be positive", name);
         goto done;
     }
+    c->tie_embeddings = fam->tied_only; /* Hugging Face's default: Gemma ties, the others do not */
     v = sea_json_get(root, "tie_word_embeddings");
     if (v && v->type != SEA_JSON_NULL && (st = sea_json_as_bool(&c->tie_embeddings, v, "tie_word_embeddings", err)) != SEA_OK) {
         sea__err_prefix(err, "%s", name);
         goto done;
     }
+    if (fam->tied_only && !c->tie_embeddings) {
+        st = sea__err(err, SEA_ERR_UNSUPPORTED, "%s: tie_word_embeddings is false, but %s always ties lm_head to the embedding",
+                      name, fam->architecture);
+        goto done;
+    }
+    if ((st = sea_config_set_family(c, fam->id, err)) != SEA_OK) goto done;
+    c->act = act;
+    if ((st = parse_softcaps(c, root, fam, name, err)) != SEA_OK || (st = parse_window(c, root, fam, name, err)) != SEA_OK)
+        goto done;
     {
         int n = 0, bos[SEA_MAX_EOS];
         if ((st = get_ids(bos, &n, SEA_MAX_EOS, root, "bos_token_id", name, err)) != SEA_OK) goto done;

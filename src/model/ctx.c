@@ -19,7 +19,6 @@ sea_ctx_params sea_ctx_default_params(void)
 static void resolve_params(sea_ctx_params *p, const sea_llama_config *cfg)
 {
     if (p->n_ctx == 0) p->n_ctx = SEA_MIN(cfg->max_pos, 4096);
-    if (cfg->sliding_window > 0 && p->n_ctx > cfg->sliding_window) p->n_ctx = cfg->sliding_window;
     if (p->n_batch == 0 || p->n_batch > p->n_ctx) p->n_batch = p->n_ctx;
 }
 
@@ -95,8 +94,6 @@ sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *
     if (p.n_ctx > cfg->max_pos)
         return sea__err(err, SEA_ERR_ARG, "context of %d positions exceeds max_position_embeddings (%d)",
                         p.n_ctx, cfg->max_pos);
-    if (cfg->sliding_window > 0 && p.n_ctx > cfg->sliding_window)
-        sea__warn("context capped to the model's sliding window of %d positions", cfg->sliding_window);
     resolve_params(&p, cfg);
     if (p.n_threads == 0) p.n_threads = online_cpus();
     c = sea__calloc(1, sizeof *c);

@@ -1,7 +1,10 @@
-/* src/model/forward.c: the Llama forward pass (llama2.c's order of operations, Hugging Face's
- * numerics): embedding, per layer RMSNorm -> attention with RoPE and grouped-query heads over
- * the KV cache -> residual add -> RMSNorm -> SwiGLU MLP -> residual add, then the final norm
- * and lm_head. Hooks see [T, d] tensors at the sites of sea_site and may rewrite them. */
+/* src/model/forward.c: the forward pass of every family (llama2.c's order of operations, Hugging
+ * Face's numerics): embedding (x sqrt(d) for Gemma), per layer RMSNorm -> attention with RoPE
+ * and grouped-query heads over the KV cache (q/k/v biases, soft-capped scores, sliding window
+ * where the config says) -> [post-norm] -> residual add -> RMSNorm -> gated MLP (SiLU or GELU)
+ * -> [post-norm] -> residual add, then the final norm, lm_head and [final soft-cap]. The
+ * family decisions are flags of the config, read once per call or per layer, never per
+ * element. Hooks see [T, d] tensors at the sites of sea_site and may rewrite them. */
 #include <math.h>
 #include <string.h>
 
@@ -59,8 +62,10 @@ static void rope(float *v, int n_heads, int head_dim, const float *cos_p, const 
     }
 }
 
-/* Attention of T queries (positions pos0..pos0+T-1) over cached positions 0..pos. */
-static void attention(sea_ctx *c, int layer, int T, int pos0)
+/* Attention of T queries (positions pos0..pos0+T-1) over cached positions lo..pos, where
+ * lo = 0, or pos - window + 1 on a sliding layer (window > 0). Scores are q.k * attn_scale,
+ * soft-capped (cap * tanh(s / cap)) before the mask when the family caps them. */
+static void attention(sea_ctx *c, int layer, int T, int pos0, int window)
 {
     const sea_llama_config *cfg = &c->m->cfg;
     const sea_kernels *K = sea__kernels();
@@ -68,8 +73,8 @@ static void attention(sea_ctx *c, int layer, int T, int pos0)
     size_t kvdim = (size_t)cfg->n_kv_head * (size_t)hd, qdim = (size_t)nh * (size_t)hd;
     const float *kc = c->k_cache + (size_t)layer * (size_t)c->n_ctx * kvdim;
     const float *vc = c->v_cache + (size_t)layer * (size_t)c->n_ctx * kvdim;
-    float scale = (float)(1.0 / sqrt((double)hd));
-    long work = (long)T * nh * (pos0 + T) * hd;
+    float scale = cfg->attn_scale, cap = cfg->attn_softcap;
+    long work = (long)T * nh * (window > 0 ? SEA_MIN(pos0 + T, window) : pos0 + T) * hd;
     int i;
     (void)work;
 #ifdef _OPENMP
@@ -77,6 +82,7 @@ static void attention(sea_ctx *c, int layer, int T, int pos0)
 #endif
     for (i = 0; i < T * nh; i++) {
         int t = i / nh, h = i % nh, pos = pos0 + t, g = h / group;
+        int lo = window > 0 && pos - window + 1 > 0 ? pos - window + 1 : 0;
 #ifdef _OPENMP
         float *sc = c->scores + (size_t)omp_get_thread_num() * (size_t)c->n_ctx;
 #else
@@ -86,16 +92,24 @@ static void attention(sea_ctx *c, int layer, int T, int pos0)
         float *o = c->att + (size_t)t * qdim + (size_t)h * (size_t)hd;
         float mx = -INFINITY;
         double sum = 0;
-        for (int j = 0; j <= pos; j++) {
-            sc[j] = K->dot_f32(q, kc + (size_t)j * kvdim + (size_t)g * (size_t)hd, hd) * scale;
-            if (sc[j] > mx) mx = sc[j];
+        if (cap > 0) {
+            for (int j = lo; j <= pos; j++) {
+                float s = K->dot_f32(q, kc + (size_t)j * kvdim + (size_t)g * (size_t)hd, hd) * scale;
+                sc[j] = tanhf(s / cap) * cap;
+                if (sc[j] > mx) mx = sc[j];
+            }
+        } else {
+            for (int j = lo; j <= pos; j++) {
+                sc[j] = K->dot_f32(q, kc + (size_t)j * kvdim + (size_t)g * (size_t)hd, hd) * scale;
+                if (sc[j] > mx) mx = sc[j];
+            }
         }
-        for (int j = 0; j <= pos; j++) {
+        for (int j = lo; j <= pos; j++) {
             sc[j] = expf(sc[j] - mx);
             sum += sc[j];
         }
         memset(o, 0, (size_t)hd * sizeof *o);
-        for (int j = 0; j <= pos; j++)
+        for (int j = lo; j <= pos; j++)
             K->axpy_f32(o, (float)(sc[j] / sum), vc + (size_t)j * kvdim + (size_t)g * (size_t)hd, hd);
     }
 }
@@ -110,6 +124,44 @@ static void silu_mul(float *h1, const float *h2, size_t n, int nth)
     for (i = 0; i < (long)n; i++) {
         float g = h1[i];
         h1[i] = g / (1.0f + expf(-g)) * h2[i];
+    }
+}
+
+/* gelu_pytorch_tanh(gate) * up, in float32 as PyTorch's tanh-approximate GELU */
+static void gelu_tanh_mul(float *h1, const float *h2, size_t n, int nth)
+{
+    const float beta = 0.7978845608028654f /* sqrt(2 / pi) */, kappa = 0.044715f;
+    long i;
+    (void)nth;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nth) if (n >= PAR_MIN_WORK)
+#endif
+    for (i = 0; i < (long)n; i++) {
+        float x = h1[i], inner = beta * (x + kappa * x * x * x);
+        h1[i] = 0.5f * x * (1.0f + tanhf(inner)) * h2[i];
+    }
+}
+
+/* exact gelu(gate) * up: 0.5 x (1 + erf(x / sqrt 2)) */
+static void gelu_mul(float *h1, const float *h2, size_t n, int nth)
+{
+    long i;
+    (void)nth;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nth) if (n >= PAR_MIN_WORK)
+#endif
+    for (i = 0; i < (long)n; i++) {
+        float x = h1[i];
+        h1[i] = x * 0.5f * (1.0f + erff(x * 0.70710678118654752f)) * h2[i];
+    }
+}
+
+/* rows[t] += b for T rows of n with the given row stride */
+static void add_bias(float *rows, const float *b, int T, size_t n, size_t stride)
+{
+    for (int t = 0; t < T; t++) {
+        float *r = rows + (size_t)t * stride;
+        for (size_t i = 0; i < n; i++) r[i] += b[i];
     }
 }
 
@@ -136,14 +188,22 @@ static sea_status layer_forward(sea_ctx *c, int l, float *x, int T, int pos0)
         const sea_mat *const ws[3] = {&L->wq, &L->wk, &L->wv};
         sea__matmul_multi(ys, c->xb, T, ws, 3, nth);
     }
+    if (L->bq) { /* Qwen2: q/k/v biases, before RoPE */
+        add_bias(c->q, L->bq, T, qdim, qdim);
+        add_bias(kc, L->bk, T, kvdim, kvdim);
+        add_bias(vc, L->bv, T, kvdim, kvdim);
+    }
     for (int t = 0; t < T; t++) {
         const float *cs = c->cos_t + (size_t)(pos0 + t) * (size_t)half;
         const float *sn = c->sin_t + (size_t)(pos0 + t) * (size_t)half;
         rope(c->q + (size_t)t * qdim, cfg->n_head, hd, cs, sn);
         rope(kc + (size_t)t * kvdim, cfg->n_kv_head, hd, cs, sn);
     }
-    attention(c, l, T, pos0);
+    attention(c, l, T, pos0, cfg->sliding_layers[l] ? cfg->sliding_window : 0);
     sea__matmul(c->xb, c->att, T, &L->wo, nth);
+    /* Gemma 2: the block output is normed before it joins the residual stream; the hook sees
+     * it as added */
+    if (L->attn_post_norm) rmsnorm(c->xb, c->xb, L->attn_post_norm, T, d, cfg->rms_eps, nth);
     if ((st = run_hooks(c, SEA_SITE_ATTN, l, c->xb, T, pos0)) != SEA_OK) return st;
     add_rows(x, c->xb, (size_t)T * (size_t)d);
 
@@ -153,8 +213,11 @@ static sea_status layer_forward(sea_ctx *c, int l, float *x, int T, int pos0)
         const sea_mat *const ws[2] = {&L->w_gate, &L->w_up};
         sea__matmul_multi(ys, c->xb, T, ws, 2, nth);
     }
-    silu_mul(c->h1, c->h2, (size_t)T * (size_t)cfg->d_ff, nth);
+    if (cfg->act == SEA_ACT_SILU) silu_mul(c->h1, c->h2, (size_t)T * (size_t)cfg->d_ff, nth);
+    else if (cfg->act == SEA_ACT_GELU_TANH) gelu_tanh_mul(c->h1, c->h2, (size_t)T * (size_t)cfg->d_ff, nth);
+    else gelu_mul(c->h1, c->h2, (size_t)T * (size_t)cfg->d_ff, nth);
     sea__matmul(c->xb, c->h1, T, &L->w_down, nth);
+    if (L->ffn_post_norm) rmsnorm(c->xb, c->xb, L->ffn_post_norm, T, d, cfg->rms_eps, nth);
     if ((st = run_hooks(c, SEA_SITE_MLP, l, c->xb, T, pos0)) != SEA_OK) return st;
     add_rows(x, c->xb, (size_t)T * (size_t)d);
     return run_hooks(c, SEA_SITE_RESIDUAL, l, x, T, pos0);
@@ -175,6 +238,17 @@ static void embed_rows(sea_ctx *c, float *x, const int32_t *tokens, int T)
     size_t d = (size_t)c->m->cfg.d, es = sea_dtype_size(e->dtype);
     for (int t = 0; t < T; t++)
         sea__to_f32(x + (size_t)t * d, (const char *)e->data + (size_t)tokens[t] * d * es, e->dtype, d);
+    if (c->m->cfg.embed_scale) {
+        /* Gemma: times sqrt(hidden_size), the factor a float32 tensor as Hugging Face makes it */
+        float s = (float)sqrt((double)d);
+        for (size_t i = 0; i < (size_t)T * d; i++) x[i] *= s;
+    }
+}
+
+/* Gemma 2: logits -> cap * tanh(logits / cap) */
+static void softcap_rows(float *v, size_t n, float cap)
+{
+    for (size_t i = 0; i < n; i++) v[i] = tanhf(v[i] / cap) * cap;
 }
 
 /* Final norm over rows [0, T) of x, then logits for the rows the mode asks for. */
@@ -206,6 +280,8 @@ static sea_status finish(sea_ctx *c, const float *x, int T, int pos0, sea_logits
         sea__matmul(c->logits, c->xb + (size_t)(T - 1) * d, 1, &c->m->lm_head, c->n_threads);
     else
         sea__matmul(c->logits, c->xb, T, &c->m->lm_head, c->n_threads);
+    if (cfg->final_softcap > 0)
+        softcap_rows(c->logits, (size_t)(mode == SEA_LOGITS_LAST ? 1 : T) * (size_t)cfg->n_vocab, cfg->final_softcap);
     if (logits) *logits = c->logits;
     return SEA_OK;
 }

@@ -92,27 +92,66 @@ static sea_status vec(sea_model *m, const char *name, uint64_t n, sea_err *err)
     return need(&t, m, name, 1, n, 0, err);
 }
 
-/* Copy every norm vector (already checked by vec) into one float table [2·n_layer + 1, d].
- * It is allocated only here, after the checks, so that a config cannot make the loader ask for
- * more memory than the checkpoint backs (up to 4 GB for 512 layers of width 2^20). */
+/* The checkpoint names of a layer's norm vectors, in the order of the norms table rows:
+ * input, pre-MLP, then (post_norms) post-attention and post-MLP. */
+static int norm_names(const sea_llama_config *c, const char *names[4])
+{
+    names[0] = "input_layernorm.weight";
+    if (!c->post_norms) {
+        names[1] = "post_attention_layernorm.weight";
+        return 2;
+    }
+    names[1] = "pre_feedforward_layernorm.weight";
+    names[2] = "post_attention_layernorm.weight";
+    names[3] = "post_feedforward_layernorm.weight";
+    return 4;
+}
+
+static const char *const bias_names[3] = {"self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias"};
+
+/* Copy every norm vector (already checked by vec) into one float table [npl·n_layer + 1, d],
+ * and every bias vector into another. They are allocated only here, after the checks, so that
+ * a config cannot make the loader ask for more memory than the checkpoint backs (up to 4 GB
+ * for 512 layers of width 2^20). Families with (1 + w) norms store 1 + w, in float32 as
+ * Hugging Face's `1.0 + weight.float()`. */
 static sea_status read_norms(sea_model *m, sea_err *err)
 {
     const sea_llama_config *c = &m->cfg;
-    size_t n_norm = (size_t)(2 * c->n_layer + 1) * (size_t)c->d; /* bounded: 1025 x 2^20 floats */
+    const char *names[4];
+    int npl = norm_names(c, names);
+    size_t n_norm = (size_t)(npl * c->n_layer + 1) * (size_t)c->d; /* bounded: 2049 x 2^20 floats */
     char name[128];
     sea_status st = SEA_OK;
     m->norms = sea__malloc_array(n_norm, sizeof(float));
     if (!m->norms) return sea__err_nomem(err, "the model tables");
-    m->final_norm = m->norms + (size_t)2 * (size_t)c->n_layer * (size_t)c->d;
+    m->final_norm = m->norms + (size_t)npl * (size_t)c->n_layer * (size_t)c->d;
     st = sea_st_read_f32(m->final_norm, sea_st_dir_find(m->st, "model.norm.weight"), err);
     for (int l = 0; st == SEA_OK && l < c->n_layer; l++) {
         sea_layer_weights *L = &m->layers[l];
-        L->attn_norm = m->norms + (size_t)(2 * l) * (size_t)c->d;
-        L->ffn_norm = m->norms + (size_t)(2 * l + 1) * (size_t)c->d;
-        snprintf(name, sizeof name, "model.layers.%d.input_layernorm.weight", l);
-        st = sea_st_read_f32(L->attn_norm, sea_st_dir_find(m->st, name), err);
-        snprintf(name, sizeof name, "model.layers.%d.post_attention_layernorm.weight", l);
-        if (st == SEA_OK) st = sea_st_read_f32(L->ffn_norm, sea_st_dir_find(m->st, name), err);
+        float **dst[4] = {&L->attn_norm, &L->ffn_norm, &L->attn_post_norm, &L->ffn_post_norm};
+        for (int k = 0; st == SEA_OK && k < npl; k++) {
+            *dst[k] = m->norms + (size_t)(npl * l + k) * (size_t)c->d;
+            snprintf(name, sizeof name, "model.layers.%d.%s", l, names[k]);
+            st = sea_st_read_f32(*dst[k], sea_st_dir_find(m->st, name), err);
+        }
+    }
+    if (st == SEA_OK && c->norm_one_plus)
+        for (size_t i = 0; i < n_norm; i++) m->norms[i] = 1.0f + m->norms[i];
+    if (st == SEA_OK && c->qkv_bias) {
+        size_t q = (size_t)c->n_head * (size_t)c->head_dim, kv = (size_t)c->n_kv_head * (size_t)c->head_dim;
+        size_t per = q + 2 * kv; /* bounded: 3 x 2^20 */
+        m->biases = sea__malloc_array(per * (size_t)c->n_layer, sizeof(float));
+        if (!m->biases) return sea__err_nomem(err, "the model's bias vectors");
+        for (int l = 0; st == SEA_OK && l < c->n_layer; l++) {
+            sea_layer_weights *L = &m->layers[l];
+            float **dst[3] = {&L->bq, &L->bk, &L->bv};
+            size_t off[3] = {0, q, q + kv};
+            for (int k = 0; st == SEA_OK && k < 3; k++) {
+                *dst[k] = m->biases + per * (size_t)l + off[k];
+                snprintf(name, sizeof name, "model.layers.%d.%s", l, bias_names[k]);
+                st = sea_st_read_f32(*dst[k], sea_st_dir_find(m->st, name), err);
+            }
+        }
     }
     return st;
 }
@@ -121,19 +160,25 @@ static sea_status read_norms(sea_model *m, sea_err *err)
 static sea_status check_extras(const sea_model *m, sea_err *err)
 {
     const sea_llama_config *c = &m->cfg;
+    const sea_family_info *fam = sea_family_get(c->family);
     static const char *const layer_names[] = {
         "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight",
         "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
         "mlp.down_proj.weight", "input_layernorm.weight", "post_attention_layernorm.weight",
         "self_attn.rotary_emb.inv_freq" /* written by old transformers versions; unused */};
+    static const char *const post_names[] = {"pre_feedforward_layernorm.weight", "post_feedforward_layernorm.weight"};
     for (size_t i = 0; i < sea_st_dir_count(m->st); i++) {
         const sea_st_tensor *t = sea_st_dir_at(m->st, i);
         const char *n = t->name;
         int ok = 0;
-        if (strcmp(n, "model.embed_tokens.weight") == 0 || strcmp(n, "model.norm.weight") == 0 ||
-            strcmp(n, "lm_head.weight") == 0)
+        if (strcmp(n, "model.embed_tokens.weight") == 0 || strcmp(n, "model.norm.weight") == 0)
             ok = 1;
-        else if (strncmp(n, "model.layers.", 13) == 0) {
+        else if (strcmp(n, "lm_head.weight") == 0) {
+            if (fam->tied_only)
+                return sea__err(err, SEA_ERR_FORMAT, "%s: tensor 'lm_head.weight' is not expected: %s ties lm_head to the embedding",
+                                sea_st_dir_file_of(m->st, t), fam->architecture);
+            ok = 1;
+        } else if (strncmp(n, "model.layers.", 13) == 0) {
             const char *p = n + 13;
             long l = 0;
             int digits = 0;
@@ -144,11 +189,15 @@ static sea_status check_extras(const sea_model *m, sea_err *err)
                                     sea_st_dir_file_of(m->st, t), n, l, c->n_layer);
                 for (size_t k = 0; k < SEA_ARRAY_LEN(layer_names); k++)
                     if (strcmp(p + 1, layer_names[k]) == 0) ok = 1;
+                for (size_t k = 0; c->post_norms && k < SEA_ARRAY_LEN(post_names); k++)
+                    if (strcmp(p + 1, post_names[k]) == 0) ok = 1;
+                for (size_t k = 0; c->qkv_bias && k < SEA_ARRAY_LEN(bias_names); k++)
+                    if (strcmp(p + 1, bias_names[k]) == 0) ok = 1;
             }
         }
         if (!ok)
-            return sea__err(err, SEA_ERR_FORMAT, "%s: unexpected tensor '%s' for a Llama model",
-                            sea_st_dir_file_of(m->st, t), n);
+            return sea__err(err, SEA_ERR_FORMAT, "%s: unexpected tensor '%s' for a %s model",
+                            sea_st_dir_file_of(m->st, t), n, fam->name);
     }
     return SEA_OK;
 }
@@ -160,6 +209,7 @@ void sea_model_close(sea_model *m)
     sea__free(m->owned);
     sea__free(m->layers);
     sea__free(m->norms);
+    sea__free(m->biases);
     sea__free(m->rope_inv_freq);
     sea_st_dir_close(m->st);
     sea__free(m->dir);
@@ -246,10 +296,18 @@ sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_p
             snprintf(name, sizeof name, "model.layers.%d.%s", l, mats[k].suffix);
             if ((st = mat(mats[k].w, m, name, mats[k].rows, mats[k].cols, err)) != SEA_OK) goto fail;
         }
-        snprintf(name, sizeof name, "model.layers.%d.input_layernorm.weight", l);
-        if ((st = vec(m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
-        snprintf(name, sizeof name, "model.layers.%d.post_attention_layernorm.weight", l);
-        if ((st = vec(m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
+        {
+            const char *names[4];
+            int npl = norm_names(c, names);
+            for (int k = 0; k < npl; k++) {
+                snprintf(name, sizeof name, "model.layers.%d.%s", l, names[k]);
+                if ((st = vec(m, name, (uint64_t)c->d, err)) != SEA_OK) goto fail;
+            }
+        }
+        for (int k = 0; c->qkv_bias && k < 3; k++) {
+            snprintf(name, sizeof name, "model.layers.%d.%s", l, bias_names[k]);
+            if ((st = vec(m, name, k ? kv_out : q_out, err)) != SEA_OK) goto fail;
+        }
     }
     if ((st = read_norms(m, err)) != SEA_OK) goto fail;
     m->dtype = m->layers[0].w_up.dtype;

@@ -16,8 +16,12 @@ typedef struct sea_layer_weights {
     sea_mat w_gate; /* [d_ff, d] */
     sea_mat w_up;   /* [d_ff, d] */
     sea_mat w_down; /* [d, d_ff] */
-    float *attn_norm; /* [d] input_layernorm */
-    float *ffn_norm;  /* [d] post_attention_layernorm */
+    /* norm vectors in f32, already 1 + w for the families that scale by (1 + w) */
+    float *attn_norm;      /* [d] input_layernorm */
+    float *ffn_norm;       /* [d] before the MLP: post_attention_layernorm, Gemma 2 pre_feedforward_layernorm */
+    float *attn_post_norm; /* [d] Gemma 2 post_attention_layernorm (on the attention output); else NULL */
+    float *ffn_post_norm;  /* [d] Gemma 2 post_feedforward_layernorm; else NULL */
+    float *bq, *bk, *bv;   /* Qwen2 q/k/v biases [n_head * head_dim], [kvdim], [kvdim] (f32); else NULL */
 } sea_layer_weights;
 
 struct sea_model {
@@ -30,6 +34,7 @@ struct sea_model {
     sea_layer_weights *layers;/* [n_layer] */
     float *rope_inv_freq;     /* [head_dim / 2] */
     float *norms;             /* one block holding every norm vector */
+    float *biases;            /* one block holding every bias vector (NULL without biases) */
     void **owned;             /* aligned copies of misaligned tensors */
     size_t n_owned;
     uint64_t n_params, weight_bytes;

@@ -101,7 +101,14 @@ static sea_status encode_segment(const sea_tokenizer *tok, encoder *e, const cha
 {
     size_t prefix;
     e->work.len = 0;
-    if (sea__tok_normalize(tok, s, n, &e->work, &prefix) != 0) return sea__err_nomem(err, "normalized text");
+    {
+        int r = sea__tok_normalize(tok, s, n, &e->work, &prefix);
+        if (r == -2)
+            return sea__err(err, SEA_ERR_UNSUPPORTED,
+                            "the tokenizer's NFC normalizer: text beyond U+02FF other than punctuation and currency signs "
+                            "(combining marks, non-Latin scripts) is not implemented");
+        if (r != 0) return sea__err_nomem(err, "normalized text");
+    }
     if (split_added(tok, &tok->trie_norm, e->work.data ? e->work.data : "", e->work.len, &e->segs2) != 0)
         return sea__err_nomem(err, "text segments");
     for (size_t k = 0; k < e->segs2.n; k++) {

@@ -546,8 +546,12 @@ static sea_status build(sea_tokenizer *tok, const sea_json *root, const sea_json
             sea_buf nb;
             size_t pre;
             sea__buf_init(&nb);
-            if (sea__tok_normalize(tok, tok_str(tok, a->off), a->len, &nb, &pre) != 0) {
+            int r = sea__tok_normalize(tok, tok_str(tok, a->off), a->len, &nb, &pre);
+            if (r != 0) {
                 sea__buf_free(&nb);
+                if (r == -2)
+                    return sea__err(err, SEA_ERR_UNSUPPORTED,
+                                    "added token %zu: NFC normalization beyond U+02FF is not implemented", i);
                 return sea__err_nomem(err, "added tokens");
             }
             st = nb.len ? sea__tok_trie_add(&tok->trie_norm, nb.data, nb.len, (int32_t)i, err) : SEA_OK;

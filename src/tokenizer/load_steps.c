@@ -13,6 +13,10 @@
 static const char RX_LLAMA3_TEXT[] =
     "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|"
     "\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+/* Qwen2: the Llama-3 pattern with single digits (\p{N} instead of \p{N}{1,3}) */
+static const char RX_QWEN2_TEXT[] =
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|"
+    "\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 static const char RX_GPT2_TEXT[] = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
 static const char *type_of(const sea_json *obj)
@@ -125,6 +129,8 @@ static sea_status add_normalizer(sea_tokenizer *tok, const sea_json *obj, sea_er
         if (get_bool(&l, obj, "strip_left", 1, err) || get_bool(&r, obj, "strip_right", 1, err)) return SEA_ERR_FORMAT;
         st->left = (uint8_t)l;
         st->right = (uint8_t)r;
+    } else if (strcmp(type, "NFC") == 0) {
+        st->kind = NORM_NFC; /* Qwen2; see sea__tok_normalize for what is implemented */
     } else {
         return sea__err(err, SEA_ERR_UNSUPPORTED, "line %u: normalizer '%s' is not supported", obj->line, type);
     }
@@ -199,9 +205,11 @@ static sea_status add_pretok(sea_tokenizer *tok, const sea_json *obj, sea_err *e
                 st->regex = RX_LLAMA3;
             else if (strcmp(rx->v.str.s, RX_GPT2_TEXT) == 0 && rx->v.str.len == sizeof RX_GPT2_TEXT - 1)
                 st->regex = RX_GPT2;
+            else if (strcmp(rx->v.str.s, RX_QWEN2_TEXT) == 0 && rx->v.str.len == sizeof RX_QWEN2_TEXT - 1)
+                st->regex = RX_QWEN2;
             else
                 return sea__err(err, SEA_ERR_UNSUPPORTED,
-                                "line %u: Split regex '%.60s%s' is not supported (only the Llama-3 and GPT-2 patterns)",
+                                "line %u: Split regex '%.60s%s' is not supported (only the Llama-3, Qwen2 and GPT-2 patterns)",
                                 rx->line, rx->v.str.s, rx->v.str.len > 60 ? "..." : "");
         } else {
             if (get_string(&s, &sl, p, "String", "Split pattern", err)) return SEA_ERR_FORMAT;

@@ -95,6 +95,20 @@ int sea__tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_bu
             rc = sea__buf_append(dst, cur + lo, hi - lo);
             break;
         }
+        case NORM_NFC: {
+            /* NFC is the identity on text made only of code points that have no canonical
+             * decomposition, combining class 0, and never end a composition: everything below
+             * U+0300, General Punctuation from U+2002 (U+2000 and U+2001 decompose) and the
+             * currency signs. Beyond that sea has no composition tables: -2. */
+            const unsigned char *u = (const unsigned char *)cur;
+            for (size_t q = 0; q < cur_n && rc == 0;) {
+                uint32_t cp;
+                q += sea__utf8_next(u + q, cur_n - q, &cp);
+                if (!(cp < 0x300 || (cp >= 0x2002 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20C0))) rc = -2;
+            }
+            if (rc == 0) rc = sea__buf_append(dst, cur, cur_n);
+            break;
+        }
         }
         if (dst->failed) rc = -1;
         cur = dst->data ? dst->data : "";

@@ -6,6 +6,7 @@
  * Llama-3 (Split pre-tokenizer, "Isolated"):
  *   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|
  *   \s*[\r\n]+|\s+(?!\S)|\s+
+ * Qwen2 (Split, "Isolated"): the same with \p{N} in place of \p{N}{1,3} (single digits).
  * GPT-2 (ByteLevel pre-tokenizer with use_regex):
  *   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
  *
@@ -83,7 +84,7 @@ static size_t spaces(const cursor *c, size_t i)
     return e - i;
 }
 
-static size_t match_llama3(const cursor *c, size_t i)
+static size_t match_llama3(const cursor *c, size_t i, size_t max_digits)
 {
     size_t len0, m, e;
     unsigned f0 = flags_at(c, i, &len0);
@@ -95,8 +96,8 @@ static size_t match_llama3(const cursor *c, size_t i)
         if (flags_at(c, i + len0, &l1) & SEA_UC_L) return run(c, i + len0, SEA_UC_L, SEA_UC_L, SIZE_MAX) - i;
     }
     if (f0 & SEA_UC_L) return run(c, i, SEA_UC_L, SEA_UC_L, SIZE_MAX) - i;
-    /* \p{N}{1,3} */
-    if (f0 & SEA_UC_N) return run(c, i, SEA_UC_N, SEA_UC_N, 3) - i;
+    /* \p{N}{1,3} (Qwen2: \p{N}) */
+    if (f0 & SEA_UC_N) return run(c, i, SEA_UC_N, SEA_UC_N, max_digits) - i;
     /*  ?[^\s\p{L}\p{N}]+[\r\n]* */
     {
         size_t p = i;
@@ -147,7 +148,8 @@ size_t sea__tok_regex_match(tok_regex rx, const unsigned char *s, size_t n, size
     c.n = n;
     if (i >= n) return 0;
     switch (rx) {
-    case RX_LLAMA3: return match_llama3(&c, i);
+    case RX_LLAMA3: return match_llama3(&c, i, 3);
+    case RX_QWEN2: return match_llama3(&c, i, 1);
     case RX_GPT2: return match_gpt2(&c, i);
     case RX_NONE: break;
     }

@@ -4,7 +4,7 @@
 
 #include "tokenizer/tok_internal.h"
 
-static const char *const names[] = {"none", "llama2-chat", "mistral", "llama3-chat"};
+static const char *const names[] = {"none", "llama2-chat", "mistral", "llama3-chat", "gemma", "qwen2"};
 
 sea_status sea_template_parse(sea_template *out, const char *name, sea_err *err)
 {
@@ -14,7 +14,7 @@ sea_status sea_template_parse(sea_template *out, const char *name, sea_err *err)
             *out = (sea_template)i;
             return SEA_OK;
         }
-    return sea__err(err, SEA_ERR_ARG, "unknown template '%s' (expected none, llama2-chat, mistral or llama3-chat)", name);
+    return sea__err(err, SEA_ERR_ARG, "unknown template '%s' (expected none, llama2-chat, mistral, llama3-chat, gemma or qwen2)", name);
 }
 
 const char *sea_template_name(sea_template t)
@@ -54,6 +54,20 @@ sea_status sea_template_apply(char **out, sea_template t, const char *system, co
                         "<|start_header_id|>user<|end_header_id|>\n\n%s<|eot_id|>"
                         "<|start_header_id|>assistant<|end_header_id|>\n\n",
                         user);
+        break;
+    case SEA_TEMPLATE_GEMMA:
+        /* Gemma has no system role (its own template refuses one): like Mistral, the system
+         * prompt opens the user turn */
+        sea__buf_puts(&b, "<start_of_turn>user\n");
+        if (system) sea__buf_printf(&b, "%s\n\n", system);
+        sea__buf_printf(&b, "%s<end_of_turn>\n<start_of_turn>model\n", user);
+        break;
+    case SEA_TEMPLATE_QWEN2:
+        /* ChatML as Qwen2-Instruct's template writes it, its default system prompt included */
+        sea__buf_printf(&b,
+                        "<|im_start|>system\n%s<|im_end|>\n<|im_start|>user\n%s<|im_end|>\n"
+                        "<|im_start|>assistant\n",
+                        system ? system : SEA_QWEN2_SYSTEM_PROMPT, user);
         break;
     default:
         return sea__err(err, SEA_ERR_ARG, "template %d is not a template", (int)t);

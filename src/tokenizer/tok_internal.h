@@ -87,7 +87,7 @@ typedef struct tok_trie {
 } tok_trie;
 
 /* ---- pipeline steps read from tokenizer.json ---- */
-typedef enum tok_norm_kind { NORM_PREPEND, NORM_REPLACE, NORM_STRIP } tok_norm_kind;
+typedef enum tok_norm_kind { NORM_PREPEND, NORM_REPLACE, NORM_STRIP, NORM_NFC } tok_norm_kind;
 typedef struct tok_norm {
     tok_norm_kind kind;
     uint32_t a_off, a_len; /* PREPEND: string; REPLACE: pattern */
@@ -99,7 +99,7 @@ typedef enum tok_split_behavior {
     SPLIT_REMOVED, SPLIT_ISOLATED, SPLIT_MERGED_PREV, SPLIT_MERGED_NEXT, SPLIT_CONTIGUOUS
 } tok_split_behavior;
 
-typedef enum tok_regex { RX_NONE, RX_LLAMA3, RX_GPT2 } tok_regex;
+typedef enum tok_regex { RX_NONE, RX_LLAMA3, RX_GPT2, RX_QWEN2 } tok_regex;
 
 typedef enum tok_pretok_kind { PT_METASPACE, PT_SPLIT, PT_BYTELEVEL, PT_DIGITS } tok_pretok_kind;
 typedef enum tok_prepend { PREPEND_ALWAYS, PREPEND_FIRST, PREPEND_NEVER } tok_prepend;
@@ -218,7 +218,8 @@ int sea__tok_pieces_push(tok_pieces *p, size_t off, size_t len, int at_start);
 
 /* Apply the normalizer chain to s[0..n), appending the result to out. *prefix_bytes gets the
  * number of leading output bytes that map to original offset 0 beyond the first character
- * (added by Prepend). Returns 0, or -1 on out of memory. */
+ * (added by Prepend). Returns 0, -1 on out of memory, or -2 when an NFC normalizer meets
+ * text it cannot normalize (pretok.c: code points beyond U+02FF other than punctuation). */
 int sea__tok_normalize(const sea_tokenizer *tok, const char *s, size_t n, sea_buf *out,
                   size_t *prefix_bytes);
 /* Run the pre-tokenizer chain on the string in buf->data[off..off+len); the resulting pieces
