@@ -491,6 +491,30 @@ END_TEST
 
 START_TEST(test_tridiagonal)
 {
+    /* the fused symmetric-product kernel: every SIMD level against the scalar reference */
+    {
+        size_t lda = 45;
+        double *a = dalloc(lda * 4), *x = dalloc(lda), *y0 = dalloc(lda), *y1 = dalloc(lda), xs[4] = {0.5, -1, 2, 0.25};
+        sea_simd saved = sea__simd_level();
+        randn(a, lda * 4, 5);
+        randn(x, lda, 6);
+        for (size_t n = 0; n <= 41; n++)
+            for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+                double d0[4] = {1, 2, 3, 4}, d1[4] = {1, 2, 3, 4};
+                if (!sea__simd_available((sea_simd)lvl)) continue;
+                for (size_t i = 0; i < lda; i++) y0[i] = y1[i] = (double)i;
+                sea__dsymv4_scalar(n, a, lda, xs, x, y0, d0);
+                sea__simd_force((sea_simd)lvl);
+                sea__dsymv4(n, a, lda, xs, x, y1, d1);
+                sea__simd_force(saved);
+                for (size_t i = 0; i < lda; i++) ck_assert_msg(fabs(y0[i] - y1[i]) <= 1e-13 * (1 + fabs(y0[i])), "y[%zu]", i);
+                for (int k = 0; k < 4; k++) ck_assert_msg(fabs(d0[k] - d1[k]) <= 1e-13 * (10 + fabs(d0[k])), "dot %d", k);
+            }
+        free(a);
+        free(x);
+        free(y0);
+        free(y1);
+    }
     /* Qᵀ A Q = T to rounding, Q orthogonal, for sizes around the panel width; the QL
      * eigenvalues sum to the trace and match the Jacobi SVD of a PSD matrix */
     size_t sizes[] = {1, 2, 3, 31, 32, 33, 97, 300};

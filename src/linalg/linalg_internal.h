@@ -161,6 +161,19 @@ int sea__stev_values(double *d, double *e, size_t n);
  * 1e-3·‖T‖): z (n x h, ld ldz), unit columns. */
 sea_status sea__stein(const double *d, const double *e, size_t n, const double *lam, size_t h, double *z, size_t ldz,
                       sea_err *err);
+/* The fused kernel of the symmetric matrix-vector product, four columns at once: for the
+ * columns c_k = a + k·lda (k < 4), rows 0..n: y += Σ_k xs[k]·c_k and dots[k] += c_kᵀx (one
+ * read of each column). Scalar reference and AVX2/AVX-512 versions chosen at run time. */
+void sea__dsymv4(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y, double *dots);
+void sea__dsymv4_scalar(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y,
+                        double *dots);
+#if SEA_HAVE_AVX2
+void sea__dsymv4_avx2(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y, double *dots);
+#endif
+#if SEA_HAVE_AVX512
+void sea__dsymv4_avx512(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y,
+                        double *dots);
+#endif
 /* Eigenvalues (descending, into w[0..n)) of the symmetric n x n matrix whose lower triangle is
  * in a (destroyed). */
 sea_status sea__syev_values(double *a, size_t lda, size_t n, double *w, int n_threads, sea_err *err);

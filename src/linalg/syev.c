@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/cpu.h"
 #include "linalg/linalg_internal.h"
 
 #define ULP 2.220446049250313e-16
@@ -43,11 +44,58 @@ static double reflector(double *x, size_t n)
     return tau;
 }
 
-/* y = S x for the symmetric len x len matrix whose lower triangle is at s (ld lds). */
+void sea__dsymv4_scalar(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y,
+                        double *dots)
+{
+    const double *c0 = a, *c1 = a + lda, *c2 = a + 2 * lda, *c3 = a + 3 * lda;
+    double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (size_t i = 0; i < n; i++) {
+        y[i] += xs[0] * c0[i] + xs[1] * c1[i] + xs[2] * c2[i] + xs[3] * c3[i];
+        t0 += c0[i] * x[i];
+        t1 += c1[i] * x[i];
+        t2 += c2[i] * x[i];
+        t3 += c3[i] * x[i];
+    }
+    dots[0] += t0;
+    dots[1] += t1;
+    dots[2] += t2;
+    dots[3] += t3;
+}
+
+void sea__dsymv4(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y, double *dots)
+{
+    switch (sea__simd_level()) {
+#if SEA_HAVE_AVX512
+    case SEA_SIMD_AVX512: sea__dsymv4_avx512(n, a, lda, xs, x, y, dots); return;
+#endif
+#if SEA_HAVE_AVX2
+    case SEA_SIMD_AVX2: sea__dsymv4_avx2(n, a, lda, xs, x, y, dots); return;
+#endif
+    default: sea__dsymv4_scalar(n, a, lda, xs, x, y, dots); return;
+    }
+}
+
+/* y = S x for the symmetric len x len matrix whose lower triangle is at s (ld lds): columns in
+ * fours (the 4 x 4 diagonal block by hand, the rows below it by the fused kernel, which reads
+ * each column once for both its axpy and its dot product), the last few one by one. */
 static void symv_lower(const double *s, size_t lds, size_t len, const double *x, double *y)
 {
+    size_t c = 0;
     memset(y, 0, len * sizeof *y);
-    for (size_t c = 0; c < len; c++) {
+    for (; c + 4 <= len; c += 4) {
+        double dots[4] = {0, 0, 0, 0};
+        for (size_t k = 0; k < 4; k++) {
+            const double *col = s + (c + k) * lds;
+            y[c + k] += col[c + k] * x[c + k];
+            for (size_t r = c + k + 1; r < c + 4; r++) {
+                y[r] += col[r] * x[c + k];
+                dots[k] += col[r] * x[r];
+            }
+        }
+        if (c + 4 < len) sea__dsymv4(len - c - 4, s + (c + 4) + c * lds, lds, x + c, x + c + 4, y + c + 4, dots);
+        for (size_t k = 0; k < 4; k++) y[c + k] += dots[k];
+    }
+    for (; c < len; c++) {
         const double *col = s + c * lds;
         size_t r = len - c - 1;
         y[c] += col[c] * x[c];
