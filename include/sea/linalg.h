@@ -81,7 +81,8 @@ typedef struct sea_svd_params {
     double energy;
     size_t min_lead;   /* leading triplets wanted at least (certified too) */
     size_t min_values; /* leading singular values wanted at least: those beyond the certified
-                          triplets are Ritz values of the rest (randomized, 7 power iterations) */
+                          triplets are values of the rest from its Gram matrix (Jacobi; squares
+                          exact to ~n·ulp·σ₁²) or Ritz values (sea_svd_gram) */
 } sea_svd_params;
 
 typedef struct sea_svd_info {
@@ -93,7 +94,7 @@ typedef struct sea_svd_info {
     size_t n_valid;      /* leading triplets that are exact: n for the full SVD; in the energy
                             mode the certified count (s[j] is NaN and U's column j unspecified
                             for j >= n_valid) */
-    size_t n_values;     /* s[0..n_values) is set: exact up to n_valid, Ritz values after */
+    size_t n_values;     /* s[0..n_values) is set: exact up to n_valid, statistics after */
     double tail_bound;   /* energy mode: every singular value beyond n_valid is <= this */
 } sea_svd_info;
 
