@@ -475,6 +475,27 @@ START_TEST(test_bench_command)
     ck_assert_msg(strstr(out, " ± ") && strstr(out, "batch 1") && strstr(out, "0 warm-up + 2 timed runs"), "%s", out);
     free(out);
     ck_assert_int_eq(run("bench -r 0", log), 2);
+    /* --edit: unedited and edited runs side by side, with the ratios */
+    snprintf(args, sizeof args, "fit --acts %s --out %s --k-ratio 0.9 -q", fixture("sea/acts-mlp.safetensors"),
+             tmp("pb.safetensors"));
+    ck_assert_int_eq(run(args, log), 0);
+    snprintf(args, sizeof args,
+             "bench -m %s/../../models/kjv-demo --prompt-tokens 4 --gen-tokens 2 -r 2 --threads 1 --json --edit %s --layers last:2",
+             SEA_TEST_FIXTURES, tmp("pb.safetensors"));
+    ck_assert_int_eq(run(args, log), 0);
+    out = slurp(log);
+    ck_assert_msg(strstr(out, "\"prefill_edited\":{\"mean\":") && strstr(out, "\"decode_edited\":{\"mean\":") &&
+                      strstr(out, "\"decode_edited_ratio\":"),
+                  "%s", out);
+    p = strstr(out, "\"decode_edited_ratio\":");
+    ck_assert_msg(atof(p + strlen("\"decode_edited_ratio\":")) > 0, "%s", out);
+    free(out);
+    snprintf(args, sizeof args, "bench -m %s/../../models/kjv-demo --prompt-tokens 4 --gen-tokens 2 --layers last:2",
+             SEA_TEST_FIXTURES);
+    ck_assert_int_eq(run(args, log), 1); /* --layers needs --edit */
+    out = slurp(log);
+    ck_assert_msg(strstr(out, "--layers and --merge need --edit PROJ") != NULL, "%s", out);
+    free(out);
 }
 END_TEST
 
