@@ -336,8 +336,9 @@ START_TEST(test_threads_and_roundtrip)
 END_TEST
 
 
-/* Synthetic activations with low-rank structure: H = Z B + noise, H± = Z B± + noise. */
-static sea_acts *synthetic(size_t N, size_t d, size_t r, double noise, uint64_t seed)
+/* Synthetic activations with low-rank structure: H = Z B + noise, H± = Z B± + noise, the
+ * loadings' scales decay^j. */
+static sea_acts *synthetic_decay(size_t N, size_t d, size_t r, double noise, uint64_t seed, double decay)
 {
     sea_acts *a;
     sea__rng g;
@@ -348,7 +349,7 @@ static sea_acts *synthetic(size_t N, size_t d, size_t r, double noise, uint64_t 
     for (int w = 0; w < 3; w++) {
         float *h = sea_acts_data(a, w);
         for (size_t j = 0; j < r; j++)
-            for (size_t i = 0; i < d; i++) b[j * d + i] = pow(0.75, (double)j) * sea__rng_normal(&g);
+            for (size_t i = 0; i < d; i++) b[j * d + i] = pow(decay, (double)j) * sea__rng_normal(&g);
         for (size_t n = 0; n < N; n++)
             for (size_t i = 0; i < d; i++) {
                 double v = 0;
@@ -359,6 +360,11 @@ static sea_acts *synthetic(size_t N, size_t d, size_t r, double noise, uint64_t 
     free(z);
     free(b);
     return a;
+}
+
+static sea_acts *synthetic(size_t N, size_t d, size_t r, double noise, uint64_t seed)
+{
+    return synthetic_decay(N, d, r, noise, seed, 0.75);
 }
 
 /* The released code's route in double: Ω = Hᵀ H± / N formed (d x d), full Jacobi SVD, k by
@@ -416,6 +422,40 @@ START_TEST(test_synthetic_routes)
     free(ref[0]);
     free(ref[1]);
     sea_acts_free(a);
+}
+END_TEST
+
+/* The exact solver (Gram-preconditioned) on slowly decaying spectra, N < d and N > d, K = 0.99
+ * and 0.998: the direct route's k and projectors within 1e-6. */
+START_TEST(test_exact_slow_spectra)
+{
+    static const size_t shapes[2][2] = {{260, 340}, {340, 260}}; /* N, d */
+    static const double ks[2] = {0.99, 0.998};
+    for (int t = 0; t < 2; t++) {
+        size_t N = shapes[t][0], d = shapes[t][1];
+        sea_acts *a = synthetic_decay(N, d, 200, 0.05, 31 + (uint64_t)t, 0.97);
+        for (int kk = 0; kk < 2; kk++) {
+            float *ref[2];
+            size_t kref[2];
+            sea_proj *p = fit(a, ks[kk], SEA_FEATURE_NONE, SEA_SOLVER_EXACT, 2);
+            kref[0] = direct_route(&ref[0], a, SEA_ACTS_POSITIVE, ks[kk]);
+            kref[1] = direct_route(&ref[1], a, SEA_ACTS_NEGATIVE, ks[kk]);
+            ck_assert_msg(kref[0] > 30, "the spectrum is not slow enough (k = %zu)", kref[0]);
+            for (int s = 0; s < 2; s++) {
+                size_t k;
+                const float *u = s ? sea_proj_u_neg(p, 0, &k) : sea_proj_u_pos(p, 0, &k);
+                double diff;
+                ck_assert_msg(k == kref[s], "N %zu d %zu K %g side %d: k = %zu, direct route %zu", N, d, ks[kk], s, k,
+                              kref[s]);
+                diff = proj_diff(u, k, ref[s], kref[s], 0, d);
+                ck_assert_msg(diff < 1e-6, "N %zu d %zu K %g side %d: max |dP| = %g", N, d, ks[kk], s, diff);
+            }
+            free(ref[0]);
+            free(ref[1]);
+            sea_proj_free(p);
+        }
+        sea_acts_free(a);
+    }
 }
 END_TEST
 
@@ -513,6 +553,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_threads_and_roundtrip);
     tcase_add_test(tc, test_features);
     tcase_add_test(tc, test_synthetic_routes);
+    tcase_add_test(tc, test_exact_slow_spectra);
     tcase_add_test(tc, test_randomized_threads_and_outlier);
     suite_add_tcase(s, tc);
     return s;

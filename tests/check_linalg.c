@@ -79,7 +79,11 @@ static double resid_ratio(const double *a, size_t m, size_t n, const double *u, 
     return rn / (an * (double)SEA_MAX(m, n) * ULP);
 }
 
-/* Run the Jacobi SVD on a copy of a (m x n) and check every LAPACK ratio; returns info. */
+/* Which full SVD check_svd runs: 0 = sea_svd_jacobi, 1 = sea_svd_gram (set by the tests). */
+static int g_gram;
+
+/* Run the Jacobi (or Gram-preconditioned) SVD on a copy of a (m x n) and check every LAPACK
+ * ratio; returns info. */
 static sea_svd_info check_svd(const double *a, size_t m, size_t n, const char *what, int precond,
                               int threads, double unit, const double *expect_s)
 {
@@ -91,18 +95,21 @@ static sea_svd_info check_svd(const double *a, size_t m, size_t n, const char *w
     p.precondition = precond;
     p.n_threads = threads;
     sea_err_clear(&err);
-    ck_assert_msg(sea_svd_jacobi(u, m, m, n, s, v, n, &p, &info, &err) == SEA_OK, "%s: %s", what, err.msg);
+    if (g_gram)
+        ck_assert_msg(sea_svd_gram(u, m, m, n, s, v, n, &p, &info, &err) == SEA_OK, "%s (gram): %s", what, err.msg);
+    else
+        ck_assert_msg(sea_svd_jacobi(u, m, m, n, s, v, n, &p, &info, &err) == SEA_OK, "%s: %s", what, err.msg);
     r1 = resid_ratio(a, m, n, u, s, v, unit);
     r2 = orth_ratio(u, m, n);
     r3 = orth_ratio(v, n, n);
-    ck_assert_msg(r1 < THRESH, "%s (%zux%zu, precond %d): residual ratio %.3g", what, m, n, precond, r1);
-    ck_assert_msg(r2 < THRESH, "%s (%zux%zu, precond %d): U orthogonality ratio %.3g", what, m, n, precond, r2);
-    ck_assert_msg(r3 < THRESH, "%s (%zux%zu, precond %d): V orthogonality ratio %.3g", what, m, n, precond, r3);
+    ck_assert_msg(r1 < THRESH, "%s (%zux%zu, precond %d, gram %d): residual ratio %.3g", what, m, n, precond, g_gram, r1);
+    ck_assert_msg(r2 < THRESH, "%s (%zux%zu, precond %d, gram %d): U orthogonality ratio %.3g", what, m, n, precond, g_gram, r2);
+    ck_assert_msg(r3 < THRESH, "%s (%zux%zu, precond %d, gram %d): V orthogonality ratio %.3g", what, m, n, precond, g_gram, r3);
     for (size_t j = 0; j < n; j++) {
         ck_assert_msg(s[j] >= 0 && (j == 0 || s[j] <= s[j - 1]), "%s: s not sorted/non-negative at %zu", what, j);
         if (expect_s)
             ck_assert_msg(fabs(s[j] - expect_s[j]) <= 30 * n * ULP * expect_s[0] + 1e-300,
-                          "%s: s[%zu] = %.17g, expected %.17g", what, j, s[j], expect_s[j]);
+                          "%s (gram %d): s[%zu] = %.17g, expected %.17g", what, g_gram, j, s[j], expect_s[j]);
     }
     free(u);
     free(v);
@@ -114,6 +121,7 @@ static const size_t shapes[][2] = {{1, 1}, {2, 1}, {3, 3}, {5, 3}, {10, 10}, {17
 
 START_TEST(test_svd_spectra)
 {
+    g_gram = _i;
     for (size_t t = 0; t < SEA_ARRAY_LEN(shapes); t++) {
         size_t m = shapes[t][0], n = shapes[t][1];
         double *dg = dalloc(n);
@@ -145,6 +153,7 @@ START_TEST(test_svd_special)
     size_t n = 12;
     double *h = dalloc(n * n), *z = dalloc(30 * 7), *id = dalloc(9 * 9), *big, *tiny, *dg = dalloc(20);
     double unit_big, unit_tiny;
+    g_gram = _i;
     /* plain Gaussian random matrices */
     {
         double *g = dalloc(70 * 45);
@@ -321,8 +330,10 @@ START_TEST(test_svd_partial)
             ck_assert_msg(fabs(sp[j] - sf[j]) <= 1e-13 * sf[0], "s[%zu] %.17g vs full %.17g", j, sp[j], sf[j]);
             if (j < 12) ck_assert_msg(fabs(c - 1) < 1e-10, "u[%zu] differs from the full SVD's (|cos| = %.17g)", j, c);
         }
+        /* the rest's values come from its Gram matrix: squares exact to ~n·ulp·σ₁² */
         for (size_t j = info.n_valid; j < 64; j++)
-            ck_assert_msg(sp[j] <= sf[j] * (1 + 1e-12) && sp[j] > sf[j] * (1 - 3e-2), "Ritz value %zu: %g vs %g", j, sp[j], sf[j]);
+            ck_assert_msg(fabs(sp[j] * sp[j] - sf[j] * sf[j]) <= 30 * n * ULP * sf[0] * sf[0], "value %zu of the rest: %.17g vs %.17g",
+                          j, sp[j], sf[j]);
         ck_assert(isnan(sp[64]));
     }
     /* V is refused in this mode */
@@ -334,6 +345,226 @@ START_TEST(test_svd_partial)
     free(up);
     free(sf);
     free(sp);
+}
+END_TEST
+
+/* The Gram-preconditioned SVD's leading-part mode against the full Jacobi SVD of the same
+ * matrix: the kept values to 1e-10·σ₁, U orthonormal to 1e-12, the kept vectors' projector
+ * (where a gap separates them) to 1e-9, and the tail bound above every value not kept. */
+static void gram_partial_case(size_t m, size_t n, const double *dg, double K, size_t min_lead, const char *what)
+{
+    double *a = with_spectrum(m, n, dg, 77 + m + n), *uf = dalloc(m * n), *ug = dalloc(m * n), *sf = dalloc(n),
+           *sg = dalloc(n), tot = 0, cum = 0, oe = 0;
+    sea_svd_params p = sea_svd_default_params();
+    sea_svd_info info;
+    sea_err err;
+    size_t need = 0, nv;
+    memcpy(uf, a, m * n * sizeof *a);
+    memcpy(ug, a, m * n * sizeof *a);
+    ck_assert_int_eq(sea_svd_jacobi(uf, m, m, n, sf, NULL, 0, NULL, NULL, NULL), SEA_OK);
+    p.energy = K;
+    p.min_lead = min_lead;
+    p.min_values = SEA_MIN(n, (size_t)64);
+    sea_err_clear(&err);
+    ck_assert_msg(sea_svd_gram(ug, m, m, n, sg, NULL, 0, &p, &info, &err) == SEA_OK, "%s: %s", what, err.msg);
+    for (size_t j = 0; j < n; j++) tot += sf[j] * sf[j];
+    for (size_t j = 0; j < n && !need; j++) {
+        cum += sf[j] * sf[j];
+        if (cum >= K * tot * (1 - 1e-12)) need = j + 1;
+    }
+    nv = info.n_valid;
+    ck_assert_msg(nv >= SEA_MAX(need, SEA_MIN(min_lead, n)) && nv <= n, "%s: %zu kept, %zu wanted", what, nv, need);
+    ck_assert_uint_ge(info.n_values, SEA_MIN(n, (size_t)64));
+    for (size_t j = 0; j < nv; j++) {
+        ck_assert_msg(fabs(sg[j] - sf[j]) <= 1e-10 * sf[0], "%s: s[%zu] %.17g vs Jacobi %.17g", what, j, sg[j], sf[j]);
+        for (size_t i = 0; i <= j; i++) oe = fmax(oe, fabs(sea__ddot(m, ug + i * m, ug + j * m) - (i == j)));
+    }
+    ck_assert_msg(oe <= 1e-12, "%s: |UᵀU − I| = %.3g", what, oe);
+    for (size_t j = nv; j < info.n_values; j++)
+        ck_assert_msg(sg[j] <= sg[j - 1] && sg[j] >= 0, "%s: value %zu not sorted", what, j);
+    if (nv < n) {
+        ck_assert_msg(info.tail_bound >= sf[nv] * (1 - 1e-12), "%s: tail bound %g below the next value %g", what,
+                      info.tail_bound, sf[nv]);
+        ck_assert_msg(info.tail_bound < sg[nv - 1], "%s: tail bound %g not below the last kept %g", what, info.tail_bound,
+                      sg[nv - 1]);
+        ck_assert(isnan(sg[SEA_MAX(nv, info.n_values)]) || info.n_values == n);
+    }
+    /* projector onto the leading `need` directions where a gap separates them */
+    if (need > 0 && need < n && sf[need - 1] - sf[need] > 1e-3 * sf[0]) {
+        double worst = 0;
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j <= i; j++) {
+                double x = 0, y = 0;
+                for (size_t t = 0; t < need; t++) {
+                    x += ug[i + t * m] * ug[j + t * m];
+                    y += uf[i + t * m] * uf[j + t * m];
+                }
+                worst = fmax(worst, fabs(x - y));
+            }
+        ck_assert_msg(worst < 1e-9, "%s: projectors differ by %.3g", what, worst);
+    }
+    free(a);
+    free(uf);
+    free(ug);
+    free(sf);
+    free(sg);
+}
+
+START_TEST(test_gram_partial)
+{
+    size_t sizes[][2] = {{300, 300}, {400, 250}, {250, 250}};
+    for (size_t t = 0; t < SEA_ARRAY_LEN(sizes); t++) {
+        size_t m = sizes[t][0], n = sizes[t][1];
+        double *dg = dalloc(n);
+        for (size_t j = 0; j < n; j++) dg[j] = pow(0.97, (double)j); /* slow decay */
+        gram_partial_case(m, n, dg, 0.99, 0, "slow decay 0.97^j");
+        gram_partial_case(m, n, dg, 0.5, 40, "slow decay, min_lead 40");
+        for (size_t j = 0; j < n; j++) dg[j] = pow(ULP, (double)j / (double)(n - 1)); /* graded 1..ulp */
+        gram_partial_case(m, n, dg, 0.999, 0, "graded 1..ulp");
+        for (size_t j = 0; j < n; j++) dg[j] = j < 20 ? 1.0 / (double)(j + 1) : 0.0; /* rank 20 */
+        gram_partial_case(m, n, dg, 0.99, 0, "rank-deficient (rank 20)");
+        for (size_t j = 0; j < n; j++) dg[j] = j < 10 ? 1.0 : 1e-3 * (1 + 1e-9 * (double)j); /* two clusters */
+        gram_partial_case(m, n, dg, 0.9, 0, "clustered");
+        for (size_t j = 0; j < n; j++) dg[j] = j < 12 ? pow(0.6, (double)j) : 2e-3 * (1.0 - 0.5 * (double)j / (double)n);
+        gram_partial_case(m, n, dg, 0.99, 20, "wanted values inside a flat tail");
+        free(dg);
+    }
+    {
+        /* a plain Gaussian matrix (flat spectrum, no gap) */
+        size_t m = 260, n = 200;
+        double *g = dalloc(m * n), *u1 = dalloc(m * n), *u2 = dalloc(m * n), *s1 = dalloc(n), *s2 = dalloc(n);
+        sea_svd_params p = sea_svd_default_params();
+        sea_svd_info info;
+        randn(g, m * n, 8);
+        memcpy(u1, g, m * n * sizeof *g);
+        memcpy(u2, g, m * n * sizeof *g);
+        ck_assert_int_eq(sea_svd_jacobi(u1, m, m, n, s1, NULL, 0, NULL, NULL, NULL), SEA_OK);
+        p.energy = 0.3;
+        ck_assert_int_eq(sea_svd_gram(u2, m, m, n, s2, NULL, 0, &p, &info, NULL), SEA_OK);
+        for (size_t j = 0; j < info.n_valid; j++)
+            ck_assert_msg(fabs(s1[j] - s2[j]) <= 1e-10 * s1[0], "Gaussian: s[%zu] %.17g vs %.17g", j, s2[j], s1[j]);
+        free(g);
+        free(u1);
+        free(u2);
+        free(s1);
+        free(s2);
+    }
+}
+END_TEST
+
+START_TEST(test_gram_threads_and_errors)
+{
+    /* bitwise the same for 1 and 2 threads; NaN, wide shapes and V in the partial mode refused */
+    size_t m = 220, n = 200;
+    double *dg = dalloc(n), *a, *u1 = dalloc(m * n), *u2 = dalloc(m * n), *s1 = dalloc(n), *s2 = dalloc(n);
+    double bad[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    sea_svd_params p = sea_svd_default_params();
+    sea_svd_info i1, i2;
+    sea_err err;
+    for (size_t j = 0; j < n; j++) dg[j] = exp(-0.03 * (double)j);
+    a = with_spectrum(m, n, dg, 43);
+    memcpy(u1, a, m * n * sizeof *a);
+    memcpy(u2, a, m * n * sizeof *a);
+    p.energy = 0.99;
+    p.min_values = 64;
+    p.n_threads = 1;
+    ck_assert_int_eq(sea_svd_gram(u1, m, m, n, s1, NULL, 0, &p, &i1, NULL), SEA_OK);
+    p.n_threads = 2;
+    ck_assert_int_eq(sea_svd_gram(u2, m, m, n, s2, NULL, 0, &p, &i2, NULL), SEA_OK);
+    ck_assert_uint_eq(i1.n_valid, i2.n_valid);
+    ck_assert_msg(memcmp(s1, s2, i1.n_values * sizeof *s1) == 0, "singular values depend on the thread count");
+    ck_assert_msg(memcmp(u1, u2, m * i1.n_valid * sizeof *u1) == 0, "U depends on the thread count");
+    sea_err_clear(&err);
+    bad[5] = NAN;
+    ck_assert_int_eq(sea_svd_gram(bad, 4, 4, 3, s1, NULL, 0, NULL, NULL, &err), SEA_ERR_NUMERIC);
+    ck_assert_ptr_nonnull(strstr(err.msg, "NaN or Inf"));
+    bad[5] = 6;
+    ck_assert_int_eq(sea_svd_gram(bad, 3, 3, 4, s1, NULL, 0, NULL, NULL, &err), SEA_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "m >= n"));
+    ck_assert_int_eq(sea_svd_gram(u1, m, m, n, s1, u2, n, &p, NULL, &err), SEA_ERR_ARG);
+    free(dg);
+    free(a);
+    free(u1);
+    free(u2);
+    free(s1);
+    free(s2);
+}
+END_TEST
+
+START_TEST(test_tridiagonal)
+{
+    /* the fused symmetric-product kernel: every SIMD level against the scalar reference */
+    {
+        size_t lda = 45;
+        double *a = dalloc(lda * 4), *x = dalloc(lda), *y0 = dalloc(lda), *y1 = dalloc(lda), xs[4] = {0.5, -1, 2, 0.25};
+        sea_simd saved = sea__simd_level();
+        randn(a, lda * 4, 5);
+        randn(x, lda, 6);
+        for (size_t n = 0; n <= 41; n++)
+            for (int lvl = SEA_SIMD_SCALAR; lvl <= SEA_SIMD_AVX512; lvl++) {
+                double d0[4] = {1, 2, 3, 4}, d1[4] = {1, 2, 3, 4};
+                if (!sea__simd_available((sea_simd)lvl)) continue;
+                for (size_t i = 0; i < lda; i++) y0[i] = y1[i] = (double)i;
+                sea__dsymv4_scalar(n, a, lda, xs, x, y0, d0);
+                sea__simd_force((sea_simd)lvl);
+                sea__dsymv4(n, a, lda, xs, x, y1, d1);
+                sea__simd_force(saved);
+                for (size_t i = 0; i < lda; i++) ck_assert_msg(fabs(y0[i] - y1[i]) <= 1e-13 * (1 + fabs(y0[i])), "y[%zu]", i);
+                for (int k = 0; k < 4; k++) ck_assert_msg(fabs(d0[k] - d1[k]) <= 1e-13 * (10 + fabs(d0[k])), "dot %d", k);
+            }
+        free(a);
+        free(x);
+        free(y0);
+        free(y1);
+    }
+    /* Qᵀ A Q = T to rounding, Q orthogonal, for sizes around the panel width; the QL
+     * eigenvalues sum to the trace and match the Jacobi SVD of a PSD matrix */
+    size_t sizes[] = {1, 2, 3, 31, 32, 33, 97, 300};
+    for (size_t t = 0; t < SEA_ARRAY_LEN(sizes); t++) {
+        size_t n = sizes[t];
+        double *g = dalloc(n * n), *g0 = dalloc(n * n), *d = dalloc(n), *e = dalloc(n), *tau = dalloc(n),
+               *q = dalloc(n * n), *tm = dalloc(n * n), *w = dalloc(n * n), *r = dalloc(n * n), worst = 0;
+        randn(w, n * n, 90 + n);
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = j; i < n; i++) g[i + j * n] = g[j + i * n] = w[i + j * n];
+        memcpy(g0, g, n * n * sizeof *g);
+        ck_assert_int_eq(sea__sytrd(g, n, n, d, e, tau, 2, NULL), SEA_OK);
+        for (size_t i = 0; i < n; i++) q[i + i * n] = 1;
+        ck_assert_int_eq(sea__sytrd_apply(q, n, n, n, g, n, tau, 1, NULL), SEA_OK);
+        ck_assert_double_le(orth_ratio(q, n, n), THRESH);
+        for (size_t i = 0; i < n; i++) {
+            tm[i + i * n] = d[i];
+            if (i + 1 < n) tm[i + 1 + i * n] = tm[i + (i + 1) * n] = e[i];
+        }
+        ck_assert_int_eq(sea_dgemm(0, 0, n, n, n, 1, q, n, tm, n, 0, w, n, 1, NULL), SEA_OK);
+        ck_assert_int_eq(sea_dgemm(0, 1, n, n, n, 1, w, n, q, n, 0, r, n, 1, NULL), SEA_OK);
+        for (size_t i = 0; i < n * n; i++) worst = fmax(worst, fabs(r[i] - g0[i]));
+        ck_assert_msg(worst <= 30 * n * ULP * sea_dnorm1(g0, n, n, n), "n %zu: |Q T Qᵀ − A| = %.3g", n, worst);
+        {
+            /* eigenvalues of AᵀA (PSD) against the squared Jacobi singular values of A */
+            double *ata = dalloc(n * n), *s = dalloc(n), *u = dalloc(n * n), *lam = dalloc(n);
+            ck_assert_int_eq(sea_dgemm(1, 0, n, n, n, 1, g0, n, g0, n, 0, ata, n, 1, NULL), SEA_OK);
+            memcpy(u, g0, n * n * sizeof *u);
+            ck_assert_int_eq(sea_svd_jacobi(u, n, n, n, s, NULL, 0, NULL, NULL, NULL), SEA_OK);
+            ck_assert_int_eq(sea__syev_values(ata, n, n, lam, 1, NULL), SEA_OK);
+            for (size_t j = 0; j < n; j++)
+                ck_assert_msg(fabs(lam[j] - s[j] * s[j]) <= 30 * n * ULP * s[0] * s[0], "n %zu: λ[%zu] %.17g vs %.17g", n,
+                              j, lam[j], s[j] * s[j]);
+            free(ata);
+            free(s);
+            free(u);
+            free(lam);
+        }
+        free(g);
+        free(g0);
+        free(d);
+        free(e);
+        free(tau);
+        free(q);
+        free(tm);
+        free(w);
+        free(r);
+    }
 }
 END_TEST
 
@@ -873,13 +1104,17 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_gemm_all_kernels);
     tcase_add_test(tc, test_qr);
-    tcase_add_test(tc, test_svd_spectra);
-    tcase_add_test(tc, test_svd_special);
+    /* loop index 0: the Jacobi SVD, 1: the Gram-preconditioned SVD */
+    tcase_add_loop_test(tc, test_svd_spectra, 0, 2);
+    tcase_add_loop_test(tc, test_svd_special, 0, 2);
     tcase_add_test(tc, test_svd_rank_one_duplicates);
     tcase_add_test(tc, test_svd_threads_and_simd_agree);
     tcase_add_test(tc, test_svd_bad_input);
     tcase_add_test(tc, test_svd_sweep_limit);
     tcase_add_test(tc, test_svd_partial);
+    tcase_add_test(tc, test_gram_partial);
+    tcase_add_test(tc, test_gram_threads_and_errors);
+    tcase_add_test(tc, test_tridiagonal);
     tcase_add_test(tc, test_randomized_matches_exact);
     tcase_add_test(tc, test_syrk_all_kernels);
     tcase_add_test(tc, test_float_and_packed_operands);

@@ -438,6 +438,67 @@ START_TEST(test_commands)
 }
 END_TEST
 
+/* `sea bench`: R timed runs after the warm-up, reported as mean ± sd, min and max (the
+ * JSON carries every run, and the batch size, load mode and thread count). */
+START_TEST(test_bench_command)
+{
+    char args[2048], log[512], *out, *p;
+    double mean, sd, mn, mx, best;
+    int n_runs = 0;
+    snprintf(log, sizeof log, "%s", tmp("bench.txt"));
+    snprintf(args, sizeof args, "bench -m %s/../../models/kjv-demo --prompt-tokens 4 --gen-tokens 2 -r 3 --threads 1 --json",
+             SEA_TEST_FIXTURES);
+    ck_assert_int_eq(run(args, log), 0);
+    out = slurp(log);
+    ck_assert_msg(strstr(out, "\"batch\":1") && strstr(out, "\"threads\":1") && strstr(out, "\"load\":\"mmap\"") &&
+                      strstr(out, "\"warmup\":1") && strstr(out, "\"reps\":3"),
+                  "%s", out);
+    p = strstr(out, "\"prefill_tokens_per_s\":");
+    ck_assert_ptr_nonnull(p);
+    best = atof(p + strlen("\"prefill_tokens_per_s\":"));
+    p = strstr(out, "\"prefill\":{");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(sscanf(p, "\"prefill\":{\"mean\":%lf,\"sd\":%lf,\"min\":%lf,\"max\":%lf", &mean, &sd, &mn, &mx), 4);
+    ck_assert_msg(mn > 0 && mn <= mean && mean <= mx && sd >= 0 && mx == best, "prefill stats %g %g %g %g best %g", mean, sd,
+                  mn, mx, best);
+    p = strstr(p, "\"runs\":[");
+    ck_assert_ptr_nonnull(p);
+    for (p += 8; *p && *p != ']'; p++)
+        if (*p == ',') n_runs++;
+    ck_assert_int_eq(n_runs + 1, 3);
+    free(out);
+    /* the text form and a bad value */
+    snprintf(args, sizeof args, "bench -m %s/../../models/kjv-demo --prompt-tokens 4 --gen-tokens 2 -r 2 --warmup 0",
+             SEA_TEST_FIXTURES);
+    ck_assert_int_eq(run(args, log), 0);
+    out = slurp(log);
+    ck_assert_msg(strstr(out, " ± ") && strstr(out, "batch 1") && strstr(out, "0 warm-up + 2 timed runs"), "%s", out);
+    free(out);
+    ck_assert_int_eq(run("bench -r 0", log), 2);
+    /* --edit: unedited and edited runs side by side, with the ratios */
+    snprintf(args, sizeof args, "fit --acts %s --out %s --k-ratio 0.9 -q", fixture("sea/acts-mlp.safetensors"),
+             tmp("pb.safetensors"));
+    ck_assert_int_eq(run(args, log), 0);
+    snprintf(args, sizeof args,
+             "bench -m %s/../../models/kjv-demo --prompt-tokens 4 --gen-tokens 2 -r 2 --threads 1 --json --edit %s --layers last:2",
+             SEA_TEST_FIXTURES, tmp("pb.safetensors"));
+    ck_assert_int_eq(run(args, log), 0);
+    out = slurp(log);
+    ck_assert_msg(strstr(out, "\"prefill_edited\":{\"mean\":") && strstr(out, "\"decode_edited\":{\"mean\":") &&
+                      strstr(out, "\"decode_edited_ratio\":"),
+                  "%s", out);
+    p = strstr(out, "\"decode_edited_ratio\":");
+    ck_assert_msg(atof(p + strlen("\"decode_edited_ratio\":")) > 0, "%s", out);
+    free(out);
+    snprintf(args, sizeof args, "bench -m %s/../../models/kjv-demo --prompt-tokens 4 --gen-tokens 2 --layers last:2",
+             SEA_TEST_FIXTURES);
+    ck_assert_int_eq(run(args, log), 1); /* --layers needs --edit */
+    out = slurp(log);
+    ck_assert_msg(strstr(out, "--layers and --merge need --edit PROJ") != NULL, "%s", out);
+    free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("proj");
@@ -448,6 +509,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_proj_hostile);
     tcase_add_test(tc, test_merge);
     tcase_add_test(tc, test_commands);
+    tcase_add_test(tc, test_bench_command);
     suite_add_tcase(s, tc);
     return s;
 }

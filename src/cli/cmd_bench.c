@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/edit_opts.h"
 #include "core/internal.h"
 #include "sea.h"
 
@@ -213,16 +214,49 @@ out:
     return rc;
 }
 
+/* mean, sample standard deviation, min and max of x[0..n) */
+typedef struct stats {
+    double mean, sd, min, max;
+} stats;
+
+static stats stats_of(const double *x, long n)
+{
+    stats st = {0, 0, 0, 0};
+    if (n <= 0) return st;
+    st.min = st.max = x[0];
+    for (long i = 0; i < n; i++) {
+        st.mean += x[i];
+        if (x[i] < st.min) st.min = x[i];
+        if (x[i] > st.max) st.max = x[i];
+    }
+    st.mean /= (double)n;
+    if (n > 1) {
+        for (long i = 0; i < n; i++) st.sd += (x[i] - st.mean) * (x[i] - st.mean);
+        st.sd = sqrt(st.sd / (double)(n - 1));
+    }
+    return st;
+}
+
+static void print_stats_json(const char *name, const double *x, long n)
+{
+    stats st = stats_of(x, n);
+    printf("\"%s\":{\"mean\":%.3f,\"sd\":%.3f,\"min\":%.3f,\"max\":%.3f,\"runs\":[", name, st.mean, st.sd, st.min, st.max);
+    for (long i = 0; i < n; i++) printf("%s%.3f", i ? "," : "", x[i]);
+    printf("]}");
+}
+
 int cmd_bench(int argc, char **argv)
 {
     const char *dir = NULL, *load = NULL;
-    long P = 128, G = 32, threads = 0, reps = 1;
+    long P = 128, G = 32, threads = 0, reps = 1, warmup = 1;
     int json = 0;
-    cli_opt opts[] = {
+    cli_edit_opts eo;
+    cli_opt opts[8 + CLI_EDIT_N_OPTS] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"prompt-tokens", 0, CLI_INT, &P, "P", "tokens in the prefill call (default 128)", 1, 1 << 20, NULL},
         {"gen-tokens", 0, CLI_INT, &G, "G", "decode steps after it (default 32)", 0, 1 << 20, NULL},
-        {"reps", 'r', CLI_INT, &reps, "R", "repeat and keep the best of R runs (default 1)", 1, 1000, NULL},
+        {"reps", 'r', CLI_INT, &reps, "R", "timed repetitions, reported as mean ± sd, min and max (default 1)", 1, 1000, NULL},
+        {"warmup", 0, CLI_INT, &warmup, "W", "untimed passes before the timed ones (default 1: pages the weights in)", 0, 100, NULL},
         {"load", 0, CLI_STR, &load, "MODE", "weights: mmap (read from the mapped file) or copy (into memory); default $SEA_LOAD or mmap", 0, -1, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
@@ -231,13 +265,19 @@ int cmd_bench(int argc, char **argv)
     int n_pos, rc;
     sea_err err;
     sea_model *m = NULL;
-    sea_ctx *c = NULL;
+    sea_ctx *c = NULL, *ce = NULL;
+    cli_edit *edit = NULL;
     int32_t *ids = NULL;
-    double best_pp = 0, best_tg = 0;
-    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "[-m DIR] [--prompt-tokens P] [--gen-tokens G] [--threads N] [--json]",
-                   "One prefill call of P tokens, then G single-token decode steps, on fixed\n"
-                   "pseudo-random token ids; prints tokens per second for each and the weight\n"
-                   "bandwidth decode reaches (weight bytes x tokens/s).", pos, 0, &n_pos);
+    double *pp = NULL, *tg = NULL, *ppe = NULL, *tge = NULL;
+    cli_edit_opts_init(&eo, opts + 8);
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts),
+                   "[-m DIR] [--prompt-tokens P] [--gen-tokens G] [-r R] [--warmup W] [--threads N] [--json] [--edit PROJ ...]",
+                   "One prefill call of P tokens, then G single-token decode steps (batch size 1),\n"
+                   "on fixed pseudo-random token ids; W untimed warm-up passes first, then R timed\n"
+                   "ones. Prints tokens per second for each as mean ± sd, min and max over the R\n"
+                   "runs, and the weight bandwidth decode reaches (weight bytes x tokens/s).\n"
+                   "With --edit PROJ: the same runs on a second context with the edit attached,\n"
+                   "alternating with the unedited ones (A/B in one run), and the edit's cost.", pos, 0, &n_pos);
     if (rc >= 0) return rc;
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
@@ -259,36 +299,77 @@ int cmd_bench(int argc, char **argv)
         cp.n_ctx = (int)(P + G);
         cp.n_threads = (int)threads;
         if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
+        if (eo.proj) {
+            if (sea_ctx_new(&ce, m, &cp, &err) != SEA_OK) goto fail;
+            if (cli_edit_attach(&edit, &eo, ce, argv[0], &err) != SEA_OK) goto fail;
+        } else if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) {
+            goto fail; /* --layers or --merge without --edit */
+        }
     }
     ids = malloc((size_t)(P + G) * sizeof *ids);
-    if (!ids) goto fail;
+    pp = calloc((size_t)reps, sizeof *pp);
+    tg = calloc((size_t)reps, sizeof *tg);
+    ppe = calloc((size_t)reps, sizeof *ppe);
+    tge = calloc((size_t)reps, sizeof *tge);
+    if (!ids || !pp || !tg || !ppe || !tge) goto fail;
     for (long i = 0; i < P + G; i++) ids[i] = (int32_t)(mix64((uint64_t)i + 7) % (uint64_t)sea_model_config(m)->n_vocab);
-    for (long r = 0; r < reps; r++) {
-        const float *logits;
-        double t0, t1, t2;
-        sea_ctx_truncate(c, 0);
-        t0 = cli_now();
-        if (sea_forward(c, ids, (int)P, SEA_LOGITS_LAST, &logits, &err) != SEA_OK) goto fail;
-        t1 = cli_now();
-        for (long g = 0; g < G; g++)
-            if (sea_forward(c, ids + P + g, 1, SEA_LOGITS_LAST, &logits, &err) != SEA_OK) goto fail;
-        t2 = cli_now();
-        if ((double)P / (t1 - t0) > best_pp) best_pp = (double)P / (t1 - t0);
-        if (G && (double)G / (t2 - t1) > best_tg) best_tg = (double)G / (t2 - t1);
-    }
+    for (long r = -warmup; r < reps; r++)
+        for (int side = 0; side < (ce ? 2 : 1); side++) {
+            /* unedited then edited, alternating, so both see the same state of the machine */
+            sea_ctx *cx = side ? ce : c;
+            const float *logits;
+            double t0, t1, t2;
+            sea_ctx_truncate(cx, 0);
+            t0 = cli_now();
+            if (sea_forward(cx, ids, (int)P, SEA_LOGITS_LAST, &logits, &err) != SEA_OK) goto fail;
+            t1 = cli_now();
+            for (long g = 0; g < G; g++)
+                if (sea_forward(cx, ids + P + g, 1, SEA_LOGITS_LAST, &logits, &err) != SEA_OK) goto fail;
+            t2 = cli_now();
+            if (r < 0) continue; /* warm-up: page cache, huge pages, caches, thread pool */
+            (side ? ppe : pp)[r] = (double)P / (t1 - t0);
+            (side ? tge : tg)[r] = G ? (double)G / (t2 - t1) : 0.0;
+        }
     {
-        double gbs = best_tg * (double)sea_model_weight_bytes(m) / 1e9;
+        double wb = (double)sea_model_weight_bytes(m);
         int nth = threads ? (int)threads : cli_default_threads();
-        if (json)
+        stats sp = stats_of(pp, reps), sg = stats_of(tg, reps);
+        const char *mode = sea_model_load_mode(m) == SEA_LOAD_COPY ? "copy" : "mmap";
+        if (json) {
+            /* prefill_tokens_per_s / decode_tokens_per_s: the best run (as before -r had stats) */
             printf("{\"prefill_tokens_per_s\":%.3f,\"decode_tokens_per_s\":%.3f,\"decode_weight_gb_per_s\":%.3f,"
-                   "\"prompt_tokens\":%ld,\"gen_tokens\":%ld,\"threads\":%d,\"simd\":\"%s\",\"weight_bytes\":%llu,"
-                   "\"load\":\"%s\"}\n",
-                   best_pp, best_tg, gbs, P, G, nth, sea_simd_name(), (unsigned long long)sea_model_weight_bytes(m),
-                   sea_model_load_mode(m) == SEA_LOAD_COPY ? "copy" : "mmap");
-        else
-            printf("prefill %ld tokens: %.2f tok/s\ndecode %ld tokens: %.2f tok/s (%.1f GB/s of weights)\n"
-                   "threads %d, kernels %s, weights %s\n", P, best_pp, G, best_tg, gbs, nth, sea_simd_name(),
-                   sea_model_load_mode(m) == SEA_LOAD_COPY ? "copied into memory" : "memory-mapped");
+                   "\"prompt_tokens\":%ld,\"gen_tokens\":%ld,\"batch\":1,\"threads\":%d,\"simd\":\"%s\",\"weight_bytes\":%llu,"
+                   "\"load\":\"%s\",\"warmup\":%ld,\"reps\":%ld,",
+                   sp.max, sg.max, sg.max * wb / 1e9, P, G, nth, sea_simd_name(), (unsigned long long)sea_model_weight_bytes(m),
+                   mode, warmup, reps);
+            print_stats_json("prefill", pp, reps);
+            printf(",");
+            print_stats_json("decode", tg, reps);
+            if (ce) {
+                stats se = stats_of(ppe, reps), ge = stats_of(tge, reps);
+                printf(",\"edit\":\"%s\",", eo.proj);
+                print_stats_json("prefill_edited", ppe, reps);
+                printf(",");
+                print_stats_json("decode_edited", tge, reps);
+                printf(",\"prefill_edited_ratio\":%.4f,\"decode_edited_ratio\":%.4f", se.mean / sp.mean,
+                       G ? ge.mean / sg.mean : 0.0);
+            }
+            printf("}\n");
+        } else {
+            printf("prefill %ld tokens: %.2f ± %.2f tok/s (min %.2f, max %.2f)\n", P, sp.mean, sp.sd, sp.min, sp.max);
+            printf("decode %ld tokens: %.2f ± %.2f tok/s (min %.2f, max %.2f; %.1f GB/s of weights at the mean)\n", G, sg.mean,
+                   sg.sd, sg.min, sg.max, sg.mean * wb / 1e9);
+            if (ce) {
+                stats se = stats_of(ppe, reps), ge = stats_of(tge, reps);
+                printf("edited (%s), prefill: %.2f ± %.2f tok/s (min %.2f, max %.2f), %.1f %% of unedited\n", eo.proj,
+                       se.mean, se.sd, se.min, se.max, 100.0 * se.mean / sp.mean);
+                printf("edited, decode: %.2f ± %.2f tok/s (min %.2f, max %.2f), %.1f %% of unedited\n", ge.mean, ge.sd, ge.min,
+                       ge.max, G ? 100.0 * ge.mean / sg.mean : 0.0);
+            }
+            printf("batch 1, threads %d, kernels %s, weights %s, %ld warm-up + %ld timed runs%s\n", nth, sea_simd_name(),
+                   strcmp(mode, "copy") == 0 ? "copied into memory" : "memory-mapped", warmup, reps,
+                   ce ? " of each (unedited and edited alternating)" : "");
+        }
     }
     rc = CLI_EXIT_OK;
     goto out;
@@ -297,7 +378,13 @@ fail:
     rc = cli_fail_err(argv[0], &err);
 out:
     free(ids);
+    free(pp);
+    free(tg);
+    free(ppe);
+    free(tge);
     sea_ctx_free(c);
+    sea_ctx_free(ce);
+    cli_edit_free(edit);
     sea_model_close(m);
     return rc;
 }

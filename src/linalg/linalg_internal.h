@@ -143,6 +143,41 @@ double sea__ddot_scalar(size_t n, const double *x, const double *y);
 void sea__drot_scalar(size_t n, double *x, double *y, double c, double s);
 
 
+/* ---- symmetric eigenproblem pieces (syev.c) ----
+ * Householder tridiagonalisation of the symmetric n x n matrix whose LOWER triangle is in a
+ * (blocked, dsytrd layout): Qᵀ A Q = T with diagonal d[0..n), subdiagonal e[0..n-1); the
+ * reflectors H_i (v_i[i+1] = 1) stay below the subdiagonal, tau[0..n-1). The strict upper
+ * triangle of a is used as scratch. */
+sea_status sea__sytrd(double *a, size_t lda, size_t n, double *d, double *e, double *tau, int n_threads,
+                      sea_err *err);
+/* C (n x nc) <- Q·C with the Q left by sea__sytrd. */
+sea_status sea__sytrd_apply(double *c, size_t ldc, size_t n, size_t nc, const double *a, size_t lda, const double *tau,
+                            int n_threads, sea_err *err);
+/* All eigenvalues of the tridiagonal (d, e[0..n-1), e needs n slots) by implicit QL; d gets
+ * them unsorted, e is destroyed. -1 if one needs more than 60 iterations. */
+int sea__stev_values(double *d, double *e, size_t n);
+/* Eigenvectors of the tridiagonal (d, e) for the h eigenvalues lam[0..h) given in DESCENDING
+ * order, by inverse iteration (4 solves each), Gram-Schmidt twice inside clusters (gaps below
+ * 1e-3·‖T‖): z (n x h, ld ldz), unit columns. */
+sea_status sea__stein(const double *d, const double *e, size_t n, const double *lam, size_t h, double *z, size_t ldz,
+                      sea_err *err);
+/* The fused kernel of the symmetric matrix-vector product, four columns at once: for the
+ * columns c_k = a + k·lda (k < 4), rows 0..n: y += Σ_k xs[k]·c_k and dots[k] += c_kᵀx (one
+ * read of each column). Scalar reference and AVX2/AVX-512 versions chosen at run time. */
+void sea__dsymv4(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y, double *dots);
+void sea__dsymv4_scalar(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y,
+                        double *dots);
+#if SEA_HAVE_AVX2
+void sea__dsymv4_avx2(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y, double *dots);
+#endif
+#if SEA_HAVE_AVX512
+void sea__dsymv4_avx512(size_t n, const double *a, size_t lda, const double *xs, const double *x, double *y,
+                        double *dots);
+#endif
+/* Eigenvalues (descending, into w[0..n)) of the symmetric n x n matrix whose lower triangle is
+ * in a (destroyed). */
+sea_status sea__syev_values(double *a, size_t lda, size_t n, double *w, int n_threads, sea_err *err);
+
 /* Threads to use for n_threads (<= 0: OpenMP's maximum; 1 without OpenMP). */
 int sea__threads(int n_threads);
 

@@ -335,6 +335,31 @@ out:
     return bound;
 }
 
+/* The `want` largest singular values of the columns x[:, h..n) (p rows), into out: the
+ * eigenvalues of their Gram matrix (rounding ~ n·ulp·‖X‖² in the squares). */
+static sea_status rest_values(const double *x, size_t p, size_t h, size_t n, size_t want, double *out, int nt,
+                              sea_err *err)
+{
+    size_t m = n - h;
+    double *t = sea__work_alloc(m * m, sizeof *t), *w = sea__malloc_array(m ? m : 1, sizeof *w);
+    sea_status st = SEA_OK;
+    if (!t || !w) {
+        st = sea__err_nomem(err, "jacobi svd: values of the rest");
+        goto out;
+    }
+    st = sea_dsyrk(1, m, p, 1.0, x + h * p, p, 0.0, t, m, nt, err);
+    if (st) goto out;
+    for (size_t j = 0; j < m; j++)
+        for (size_t i = j + 1; i < m; i++) t[i + j * m] = t[j + i * m];
+    st = sea__syev_values(t, m, m, w, nt, err);
+    if (st) goto out;
+    for (size_t j = 0; j < want; j++) out[j] = j < m && w[j] > 0 ? sqrt(w[j]) : 0.0;
+out:
+    sea__work_free(t);
+    sea__free(w);
+    return st;
+}
+
 sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, double *v,
                           size_t ldv, const sea_svd_params *params, sea_svd_info *info,
                           sea_err *err)
@@ -511,24 +536,16 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     if (full) n_valid = n;
     n_values = n_valid;
     if (!full && P.min_values > n_valid) {
-        /* values (no vectors) beyond the certified part, for statistics: Ritz values of the rest
-         * from the randomized range finder (7 power iterations), each <= the true one */
+        /* values (no vectors) beyond the certified part, for statistics: the eigenvalues of the
+         * rest's Gram matrix (tridiagonalisation and QL, syev.c), square roots taken */
         size_t want = SEA_MIN(P.min_values, n) - n_valid;
-        sea_linop_dense rest;
-        sea_rsvd_params rp = sea_rsvd_default_params();
-        double *ur = sea__malloc_array(p * want, sizeof *ur);
-        if (!ur) goto nomem;
-        rp.n_threads = nt;
-        rp.power_iters = 7;
-        sea_linop_dense_init(&rest, x + n_valid * p, p, p, n - n_valid, nt);
-        st = sea_svd_randomized(ur, p, s + n_valid, want, &rest.op, &rp, NULL, err);
-        sea__free(ur);
+        st = rest_values(x, p, n_valid, n, want, s + n_valid, nt, err);
         if (st) goto out;
         for (size_t j = n_valid; j < n_valid + want; j++) s[j] /= scale;
         n_values = n_valid + want;
     }
 
-    jtrace(&tj, "sweeps / Ritz values of the rest", n);
+    jtrace(&tj, "sweeps / values of the rest", n);
     /* singular values = column norms (recomputed with scaling); U = normalised columns */
     for (size_t j = 0; j < n; j++) {
         keys[j].key = sea_dnormf(x + j * p, p, p, 1);
@@ -541,7 +558,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
     for (size_t j = 0; j < n; j++) {
         double sj = keys[j].key;
         if (j >= n_valid) {
-            /* partial mode: column j is not a singular vector; s[j] is a Ritz value or NaN */
+            /* partial mode: column j is not a singular vector; s[j] is a value of the rest or NaN */
             if (j >= n_values) s[j] = NAN;
             continue;
         }

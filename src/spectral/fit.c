@@ -3,7 +3,7 @@
  * For one layer, H (base), H+ and H- are [N, d]; the cross-covariances Ω± = Hᵀ H± / N are
  * d x d but never formed. Exact route (thin factors): Hᵀ = Q0 R0, H±ᵀ = Q± R± (Householder,
  * Q never formed), core C± = R0 R±ᵀ / N (q x q, q = min(N, d)), one-sided Jacobi SVD
- * C± = Uc Σ Vcᵀ, and U± = Q0 Uc: the same Σ and left singular vectors as Ω±, at O(d N²)
+ * C± = Uc Σ Vcᵀ (Gram-preconditioned, sea_svd_gram), and U± = Q0 Uc: the same Σ and left singular vectors as Ω±, at O(d N²)
  * instead of O(d³). Total energy Σσ² = ‖C‖_F², so k is chosen without the tail.
  * Randomized route: the total energy from the Gram matrices (‖Ω‖_F² = ⟨H Hᵀ, H± H±ᵀ⟩ / N²,
  * three symmetric rank-k updates written straight into the packed layout of gemm's left
@@ -271,30 +271,32 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     out->energy *= out->energy;
     sp.n_threads = nt;
     /* only the leading part is needed: the directions up to K of the energy (or the fixed k)
-     * and the first min(q, 64) values for the file, certified exact (see sea_svd_params) */
+     * and the first min(q, 64) values for the file (see sea_svd_params and sea_svd_gram) */
     sp.energy = kfix >= 0 ? 1e-300 : K;
     sp.min_lead = kfix >= 0 ? (size_t)kfix : 0;
     sp.min_values = SEA_MIN(q, (size_t)64);
     memcpy(cc, c, q * q * sizeof *c);
-    st = sea_svd_jacobi(c, q, q, q, s, NULL, 0, &sp, &info, err);
-    if (st) goto out;
-    if (kfix >= 0) {
-        out->k = (size_t)kfix;
-        reached = 1;
-    } else {
-        out->k = select_k(s, info.n_valid, out->energy, K, info.rank, &reached);
-    }
-    if (!reached || out->k > info.n_valid) {
-        /* the certified part ends just short of K by rounding of the two energy sums: do it all */
-        memcpy(c, cc, q * q * sizeof *c);
-        sp.energy = 0;
-        st = sea_svd_jacobi(c, q, q, q, s, NULL, 0, &sp, &info, err);
+    for (int attempt = 0;; attempt++) {
+        /* the Gram-preconditioned SVD: the same work whatever the spectrum (doc/SPECTRAL.md) */
+        st = sea_svd_gram(c, q, q, q, s, NULL, 0, &sp, &info, err);
         if (st) goto out;
-        out->k = kfix >= 0 ? (size_t)kfix : select_k(s, q, out->energy, K, info.rank, &reached);
+        if (kfix >= 0) {
+            out->k = (size_t)kfix;
+            reached = 1;
+        } else {
+            out->k = select_k(s, info.n_valid, out->energy, K, info.rank, &reached);
+        }
+        if ((reached && out->k <= info.n_valid) || sp.energy == 0) break;
+        /* the kept part ends just short of K by rounding of the two energy sums: ask for more,
+         * then (third attempt) for everything */
+        memcpy(c, cc, q * q * sizeof *c);
+        sp.min_lead = SEA_MIN(q, 2 * info.n_valid + 32);
+        if (attempt >= 1) sp.energy = 0;
     }
+    if (sp.energy == 0 && kfix < 0) out->k = select_k(s, q, out->energy, K, info.rank, &reached);
     out->rank = info.rank;
     if (trace_t0() >= 0)
-        fprintf(stderr, "sea fit: core %zu x %zu: %d sweeps, %llu rotations, %zu certified, %zu values, k = %zu\n", q, q,
+        fprintf(stderr, "sea fit: core %zu x %zu (Gram-preconditioned): %d Jacobi sweeps, %llu rotations, %zu kept, %zu values, k = %zu\n", q, q,
                 info.sweeps, (unsigned long long)info.rotations, info.n_valid, info.n_values, out->k);
     /* U = Q0 [Uc[:, :k]; 0] */
     u = sea__work_calloc(d * (out->k ? out->k : 1), sizeof *u);
