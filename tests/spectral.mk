@@ -14,3 +14,8 @@ check_PROGRAMS += tests/check_sea
 tests_check_sea_SOURCES = tests/check_sea.c
 tests_check_sea_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_sea_LDADD = $(TEST_LDADD)
+# the SEA authors' .pt projections: import, export, hostile files (tests/fixtures/pt)
+check_PROGRAMS += tests/check_pt
+tests_check_pt_SOURCES = tests/check_pt.c
+tests_check_pt_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_pt_LDADD = $(TEST_LDADD)

@@ -157,6 +157,32 @@ SEA_API int sea_proj_center(const sea_proj *p);
 SEA_API double sea_proj_k_ratio(const sea_proj *p, int sign);
 SEA_API const char *sea_proj_site(const sea_proj *p); /* "unknown" when the acts did not say */
 
+/* ---- the authors' projections (torch.save'd dense projectors; doc/FORMATS.md) ---- */
+typedef struct sea_proj_import_params {
+    const char *args_path; /* their sea-args.json (k ratios, N, feature), or NULL */
+    double tol;            /* largest ‖UUᵀ − P‖_F (and |P − Pᵀ|) accepted per layer (default 1e-3) */
+    int n_threads;         /* 0 = all processors */
+    void (*progress)(size_t done, size_t total, void *user); /* after each layer (may be NULL) */
+    void *progress_user;
+} sea_proj_import_params;
+
+SEA_API sea_proj_import_params sea_proj_import_default_params(void);
+/* Read uu_positive (U+U+ᵀ) and uu_negative (I − U-U-ᵀ, what the negative edit keeps) .pt files,
+ * stacked [L, d, d] or dicts/lists of [d, d], float32/float16/bfloat16/float64, into a set
+ * whose U± span the same spaces (rank = round(trace)). A matrix that is not a symmetric
+ * projector within tol is refused, naming the file and the layer. */
+SEA_API sea_status sea_proj_import_pt(sea_proj **out, const char *pos_path, const char *neg_path,
+                                      const sea_proj_import_params *params, sea_err *err);
+/* Write the authors' layout back: stacked float32 [n_layer, d, d] U+U+ᵀ and I − U-U-ᵀ (a
+ * layer absent from the set is written as the no-op pair 0 and I). Files of 4 GiB or more are
+ * refused. */
+SEA_API sea_status sea_proj_export_pt(const sea_proj *p, const char *pos_path, const char *neg_path,
+                                      sea_err *err);
+/* "pt-import" for an imported set, NULL for a fitted one. */
+SEA_API const char *sea_proj_origin(const sea_proj *p);
+/* JSON object text describing where an imported set came from, or NULL. */
+SEA_API const char *sea_proj_source(const sea_proj *p);
+
 #ifdef __cplusplus
 }
 #endif

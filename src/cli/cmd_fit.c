@@ -240,11 +240,15 @@ out:
     return rc;
 }
 
-/* ---- sea proj info ---- */
+/* ---- sea proj info (import/export: cmd_proj_pt.c) ---- */
 int cmd_proj(int argc, char **argv);
+int cmd_proj_import(int argc, char **argv);
+int cmd_proj_export(int argc, char **argv);
 int cmd_proj(int argc, char **argv)
 {
     const char *cmd = argv[0];
+    if (argc >= 2 && strcmp(argv[1], "import") == 0) return cmd_proj_import(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "export") == 0) return cmd_proj_export(argc - 1, argv + 1);
     int as_json = 0, n_pos, rc;
     char *pos[2];
     sea_proj *p;
@@ -252,8 +256,9 @@ int cmd_proj(int argc, char **argv)
     const cli_opt opts[] = {
         {"json", 0, CLI_FLAG, &as_json, NULL, "print JSON instead of a table", 1, 0, NULL},
     };
-    rc = cli_parse(argc, argv, opts, 1, "info FILE [--json]",
-                   "Describe a projection file: fit settings and, per layer, k+, k-, explained ratios and spectra.", pos, 2, &n_pos);
+    rc = cli_parse(argc, argv, opts, 1, "info FILE [--json]  |  import ...  |  export ...",
+                   "Describe a projection file: fit settings and, per layer, k+, k-, explained ratios and spectra.\n"
+                   "'sea proj import --help' and 'sea proj export --help': the SEA authors' .pt projections.", pos, 2, &n_pos);
     if (rc >= 0) return rc;
     if (n_pos != 2 || strcmp(pos[0], "info") != 0) return cli_usage_error(cmd, "expected 'info FILE'");
     sea_err_clear(&err);
@@ -301,14 +306,16 @@ int cmd_proj(int argc, char **argv)
                 json_num(stdout, sea_proj_signature(p, l));
                 for (int s = 0; s < 2; s++) {
                     printf(", \"explained_at_k_%s\": ", s ? "neg" : "pos");
-                    json_num(stdout, k[s] ? (double)ev[s][k[s] - 1] : 0.0);
+                    json_num(stdout, k[s] && ns[s] >= k[s] ? (double)ev[s][k[s] - 1] : (k[s] && !ns[s] ? NAN : 0.0));
                     printf(", \"singular_values_%s\": ", s ? "neg" : "pos");
                     json_floats(stdout, sv[s], ns[s]);
                 }
                 printf("}");
             } else {
-                printf("%5zu %6zu %6zu %9.6f %9.6f %10.4g %10.4g %10.4g  %s\n", l, k[0], k[1], k[0] ? (double)ev[0][k[0] - 1] : 0.0,
-                       k[1] ? (double)ev[1][k[1] - 1] : 0.0, (double)sv[0][0], (double)sv[1][0], sea_proj_signature(p, l),
+                double e0 = k[0] ? (ns[0] >= k[0] ? (double)ev[0][k[0] - 1] : NAN) : 0.0;
+                double e1 = k[1] ? (ns[1] >= k[1] ? (double)ev[1][k[1] - 1] : NAN) : 0.0;
+                printf("%5zu %6zu %6zu %9.6f %9.6f %10.4g %10.4g %10.4g  %s\n", l, k[0], k[1], e0, e1,
+                       ns[0] ? (double)sv[0][0] : NAN, ns[1] ? (double)sv[1][0] : NAN, sea_proj_signature(p, l),
                        sea_proj_layer_solver(p, l) ? sea_proj_layer_solver(p, l) : "?");
             }
             present++;

@@ -140,7 +140,7 @@ sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *
     if (sea_proj_n_layer(p) != (size_t)cfg->n_layer)
         return sea__err(err, SEA_ERR_MISMATCH, "projections are for %zu layers, but the model has %d",
                         sea_proj_n_layer(p), cfg->n_layer);
-    if (strcmp(sea_proj_site(p), "mlp") != 0)
+    if (strcmp(sea_proj_site(p), "mlp") != 0 && !sea_proj_origin(p)) /* imported: the authors apply theirs there too */
         sea__warn("projections were fitted at site '%s'; they are applied at the MLP output, as the paper and "
                   "the released code do", sea_proj_site(p));
     mask = sea__calloc((size_t)cfg->n_layer, 1);

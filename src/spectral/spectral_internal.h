@@ -25,6 +25,11 @@ struct sea_proj {
     float alpha, eps;
     int center;
     double k_ratio[2];   /* NaN when a fixed k was asked for */
+    char *origin;        /* NULL (fitted by sea) or "pt-import" (no singular values; n_demos may be 0) */
+    char *source;        /* JSON object text: where an imported set came from, or NULL */
+    char *provenance;    /* JSON object text (model, template, site, demos...), or NULL */
+    float *mean;         /* --center: [n_layer, d] column means of the base activations (in
+                            feature space), used by the edit; NULL when not centred */
     sea__proj_layer *layers; /* [n_layer] */
 };
 
