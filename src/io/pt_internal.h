@@ -62,6 +62,9 @@ const char *sea__pt_name(const sea__pt_file *f);
 /* Element at a flat index of the storage as a float (dtype conversion included). */
 float sea__pt_elem(const sea__pt_tensor *t, uint64_t index);
 
+/* CRC-32 of the zip format, continued from crc (0 to start). */
+uint32_t sea__pt_crc32(uint32_t crc, const void *data, size_t n);
+
 /* Write a stacked float32 tensor [n0, n1, n2] as torch.save would (zip container, protocol 2
  * pickle, 64-byte aligned storage), atomically. The rows come from fill(): row r (n1 * n2
  * floats) into buf; files of 4 GiB or more are refused. */

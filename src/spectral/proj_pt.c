@@ -372,15 +372,28 @@ static sea_status fill_layer(void *user, size_t r, float *buf, sea_err *err)
     const exp_ctx *c = user;
     size_t d = sea_proj_d(c->p), k = 0;
     const float *u = c->neg ? sea_proj_u_neg(c->p, r, &k) : sea_proj_u_pos(c->p, r, &k);
-    (void)err;
-    for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double s = 0;
-            for (size_t q = 0; q < k; q++) s += (double)u[i * k + q] * u[j * k + q];
-            if (c->neg) s = (i == j) - s;
-            buf[i * d + j] = buf[j * d + i] = (float)s;
+    double *ud = NULL, *pd = NULL;
+    sea_status st = SEA_OK;
+    if (k) {
+        /* U row-major [d, k] is the column-major k x d matrix Uᵀ: P = (Uᵀ)ᵀ Uᵀ */
+        ud = sea__work_alloc(d * k, sizeof *ud);
+        pd = sea__work_alloc(d * d, sizeof *pd);
+        if (!ud || !pd) {
+            st = sea__err_nomem(err, "export");
+            goto out;
         }
-    return SEA_OK;
+        for (size_t i = 0; i < d * k; i++) ud[i] = u[i];
+        if ((st = sea_dgemm(1, 0, d, d, k, 1.0, ud, k, ud, k, 0.0, pd, d, 0, err)) != SEA_OK) goto out;
+    }
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++) {
+            double s = pd ? pd[i + j * d] : 0.0;
+            buf[i * d + j] = (float)(c->neg ? (i == j) - s : s);
+        }
+out:
+    sea__work_free(ud);
+    sea__work_free(pd);
+    return st;
 }
 
 sea_status sea_proj_export_pt(const sea_proj *p, const char *pos_path, const char *neg_path, sea_err *err)
