@@ -19,3 +19,8 @@ check_PROGRAMS += tests/check_pt
 tests_check_pt_SOURCES = tests/check_pt.c
 tests_check_pt_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_pt_LDADD = $(TEST_LDADD)
+# edit strength (--edit-scale): identities at 0 and 1, interpolation
+check_PROGRAMS += tests/check_edit_scale
+tests_check_edit_scale_SOURCES = tests/check_edit_scale.c
+tests_check_edit_scale_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_edit_scale_LDADD = $(TEST_LDADD)

@@ -32,6 +32,9 @@ SEA_API sea_status sea_layers_parse(unsigned char *mask, const char *spec, int n
 typedef struct sea_edit_params {
     sea_merge merge;    /* default SEA_MERGE_SEQ_NORM */
     const char *layers; /* NULL: every layer the projection file has */
+    double scale;       /* edit strength λ (default 1): z' = z + λ (edit(z) − z). λ = 1 is the
+                           edit itself (bit-identical), λ = 0 leaves z untouched (bit-identical
+                           to no edit), negative λ pushes the other way. Finite, |λ| <= 1e3. */
 } sea_edit_params;
 
 SEA_API sea_edit_params sea_edit_default_params(void);

@@ -1,4 +1,4 @@
-/* src/cli/edit_opts.c: --edit/--layers/--merge for every command that runs the model: open
+/* src/cli/edit_opts.c: --edit/--layers/--merge/--edit-scale for every command that runs the model: open
  * the projection file, check it against the model, attach the edit to the context. */
 #include <stdlib.h>
 
@@ -17,8 +17,11 @@ void cli_edit_opts_init(cli_edit_opts *o, cli_opt *rows)
         {"edit", 0, CLI_STR, &o->proj, "PROJ", "apply the SEA projections in PROJ (from 'sea fit')", 0, -1, NULL},
         {"layers", 0, CLI_STR, &o->layers, "SPEC", "edited layers: all, first:L, last:L or list:i,j,... (default: every layer in PROJ)", 0, -1, NULL},
         {"merge", 0, CLI_STR, &o->merge, "MODE", "seq-norm (default, paper Eq. 4), token-norm, average or sum", 0, -1, NULL},
+        {"edit-scale", 0, CLI_DOUBLE, &o->scale, "X", "edit strength: z + X (edit(z) - z); 1 (default) the edit, 0 none, < 0 the other way", -1000, 1000, &o->scale_seen},
     };
     o->proj = o->layers = o->merge = NULL;
+    o->scale = 1.0;
+    o->scale_seen = 0;
     for (int i = 0; i < CLI_EDIT_N_OPTS; i++) rows[i] = r[i];
 }
 
@@ -29,11 +32,13 @@ sea_status cli_edit_open(cli_edit **out, const cli_edit_opts *o, const sea_model
     sea_status st;
     *out = NULL;
     if (!o->proj) {
-        if (o->layers || o->merge) return sea__err(err, SEA_ERR_ARG, "--layers and --merge need --edit PROJ");
+        if (o->layers || o->merge || o->scale_seen)
+            return sea__err(err, SEA_ERR_ARG, "--layers, --merge and --edit-scale need --edit PROJ");
         return SEA_OK;
     }
     if (o->merge && (st = sea_merge_parse(&ep.merge, o->merge, err)) != SEA_OK) return st;
     ep.layers = o->layers;
+    ep.scale = o->scale;
     e = calloc(1, sizeof *e);
     if (!e) return sea__err_nomem(err, "an edit");
     if ((st = sea_proj_open(&e->proj, o->proj, err)) != SEA_OK) {

@@ -20,6 +20,7 @@ typedef struct edit_layer {
 struct sea_editor {
     int d, n_layer;
     sea_merge merge;
+    double scale;       /* λ */
     sea_feature feat;
     float alpha, eps;
     edit_layer *layers; /* [n_sel], by increasing layer */
@@ -54,6 +55,7 @@ sea_edit_params sea_edit_default_params(void)
     sea_edit_params p;
     p.merge = SEA_MERGE_SEQ_NORM;
     p.layers = NULL;
+    p.scale = 1.0;
     return p;
 }
 
@@ -134,6 +136,8 @@ sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *
     unsigned char *mask;
     sea_status st = SEA_OK;
     *out = NULL;
+    if (!(prm.scale >= -1e3 && prm.scale <= 1e3))
+        return sea__err(err, SEA_ERR_ARG, "edit scale %g must be a finite number in [-1000, 1000]", prm.scale);
     if (sea_proj_d(p) != (size_t)cfg->d)
         return sea__err(err, SEA_ERR_MISMATCH, "projections have d = %zu, but the model's hidden size is %d",
                         sea_proj_d(p), cfg->d);
@@ -153,6 +157,7 @@ sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *
     e->d = cfg->d;
     e->n_layer = cfg->n_layer;
     e->merge = prm.merge;
+    e->scale = prm.scale;
     e->feat = sea_proj_feature(p);
     e->alpha = sea_proj_alpha(p);
     e->eps = sea_proj_eps(p);
@@ -242,6 +247,7 @@ sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_thr
     float *F, *Zp, *Zn, *C;
     sea_status st;
     if (layer < 0 || layer >= e->n_layer || e->slot[layer] < 0) return SEA_OK;
+    if (e->scale == 0.0) return SEA_OK; /* λ = 0: z untouched, bit for bit */
     L = &e->layers[e->slot[layer]];
     if ((st = reserve(e, T, err)) != SEA_OK) return st;
     F = e->scratch;
@@ -303,6 +309,11 @@ sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_thr
         break;
     case SEA_MERGE_SUM:
         break;
+    }
+    /* strength: z' = z + λ (edit(z) − z); λ = 1 keeps edit(z) as computed */
+    if (e->scale != 1.0) {
+        float lam = (float)e->scale;
+        for (size_t i = 0; i < nd; i++) Zp[i] = z[i] + lam * (Zp[i] - z[i]);
     }
     /* how much the edit moved each token, then write it back */
     for (int t = 0; t < T; t++) {
