@@ -77,6 +77,10 @@ SEA_API float *sea_acts_data(sea_acts *a, int which);
 /* Provenance (borrowed; strings valid until the next set or free). has_meta: 1 if the file
  * carried "sea" metadata or sea_acts_set_meta was called. */
 SEA_API const sea_acts_meta *sea_acts_get_meta(const sea_acts *a, int *has_meta);
+/* Full provenance as JSON object text (model identity: architecture, shapes, SHA-256 of
+ * config.json and of a weight sample; template, system prompt, site, demos SHA-256, N,
+ * max_new_tokens, tool version), or NULL for files written before it existed. */
+SEA_API const char *sea_acts_provenance(const sea_acts *a);
 /* Copy provenance in (strings are copied; validated: site, sha256 form, shard_i < shard_n). */
 SEA_API sea_status sea_acts_set_meta(sea_acts *a, const sea_acts_meta *m, sea_err *err);
 /* Write atomically: tensors positive, negative, base and metadata "sea". */
@@ -116,7 +120,10 @@ typedef struct sea_fit_params {
 
 SEA_API sea_fit_params sea_fit_default_params(void);
 
-/* Fit every selected layer (layers in parallel). Errors name the layer. */
+/* Fit every selected layer (layers in parallel). Errors name the layer. Refused with an
+ * explanation: a lone shard of a multi-shard trace (merge first), a fixed k larger than the
+ * number of demonstrations, and a result with k+ = k- = 0 on every layer (an edit that does
+ * nothing). The activations' provenance is carried into the projections. */
 SEA_API sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p,
                            sea_err *err);
 
@@ -178,6 +185,11 @@ SEA_API sea_status sea_proj_import_pt(sea_proj **out, const char *pos_path, cons
  * refused. */
 SEA_API sea_status sea_proj_export_pt(const sea_proj *p, const char *pos_path, const char *neg_path,
                                       sea_err *err);
+/* Provenance JSON text carried over from the activations (see sea_acts_provenance), or NULL. */
+SEA_API const char *sea_proj_provenance(const sea_proj *p);
+/* --center: the mean [d] of the base activations (in feature space) of layer l that the edit
+ * subtracts before projecting and adds back after; NULL when the fit did not centre. */
+SEA_API const float *sea_proj_mean(const sea_proj *p, size_t l);
 /* "pt-import" for an imported set, NULL for a fitted one. */
 SEA_API const char *sea_proj_origin(const sea_proj *p);
 /* JSON object text describing where an imported set came from, or NULL. */

@@ -7,7 +7,7 @@
 #include "sea/edit.h"
 #include "sea/model.h"
 
-#define CLI_EDIT_N_OPTS 4
+#define CLI_EDIT_N_OPTS 5
 
 typedef struct cli_edit_opts {
     const char *proj;   /* --edit */
@@ -15,6 +15,8 @@ typedef struct cli_edit_opts {
     const char *merge;  /* --merge */
     double scale;       /* --edit-scale (default 1) */
     int scale_seen;
+    int force;          /* --force: provenance mismatches only warn */
+    const char *template_name; /* set by the command: the template its prompts use (NULL: none checked) */
 } cli_edit_opts;
 
 typedef struct cli_edit cli_edit;

@@ -62,6 +62,11 @@ float sea_proj_eps(const sea_proj *p) { return p->eps; }
 int sea_proj_center(const sea_proj *p) { return p->center; }
 const char *sea_proj_site(const sea_proj *p) { return p->site ? p->site : "unknown"; }
 const char *sea_proj_origin(const sea_proj *p) { return p->origin; }
+const char *sea_proj_provenance(const sea_proj *p) { return p->provenance; }
+const float *sea_proj_mean(const sea_proj *p, size_t l)
+{
+    return p->mean && sea_proj_has_layer(p, l) ? p->mean + l * p->d : NULL;
+}
 const char *sea_proj_source(const sea_proj *p) { return p->source; }
 /* SEA_PROJ_POS (> 0) -> 0, SEA_PROJ_NEG (< 0) -> 1, 0 -> -1 (invalid) */
 static int side_index(int sign) { return sign > 0 ? 0 : sign < 0 ? 1 : -1; }
@@ -195,6 +200,10 @@ sea_status sea_proj_save(const sea_proj *p, const char *path, sea_err *err)
             snprintf(name, sizeof name, "layers.%zu.ev_%s", l, sign_name[s]);
             if (!st) st = sea_st_writer_add(w, name, SEA_DTYPE_F32, 1, &ns, L->ev[s], err);
         }
+    }
+    if (!st && p->mean) {
+        uint64_t shape[2] = {p->n_layer, p->d};
+        st = sea_st_writer_add(w, "mean", SEA_DTYPE_F32, 2, shape, p->mean, err);
     }
     if (!st) st = sea_st_writer_set_metadata(w, "sea", sea__buf_cstr(&b), err);
     if (!st && p->source) st = sea_st_writer_set_metadata(w, "sea_source", p->source, err);
@@ -427,10 +436,16 @@ sea_status sea_proj_open(sea_proj **out, const char *path, sea_err *err)
         goto fail;
     for (size_t i = 0; i < sea_st_count(f); i++) {
         const char *tn = sea_st_at(f, i)->name;
-        if (!expected_name(p, tn)) {
+        if (!expected_name(p, tn) && !(strcmp(tn, "mean") == 0 && p->center)) {
             st = sea__err(err, SEA_ERR_FORMAT, "unexpected tensor '%s' (not a layer the metadata lists)", tn);
             goto fail;
         }
+    }
+    if (sea_st_find(f, "mean")) { /* --center: the base means the edit uses */
+        uint64_t shape[2] = {p->n_layer, p->d};
+        if ((st = read_tensor(&p->mean, f, "mean", 2, shape, err)) != SEA_OK) goto fail;
+    } else if (p->center) {
+        sea__warn("%s: fitted with centring but stores no means (written by an older sea): the edit runs uncentred", path);
     }
     q = SEA_MIN(p->d, p->n_demos ? p->n_demos : p->d);
     ns_min = p->origin ? 0 : SEA_MIN(q, (size_t)64);
