@@ -24,3 +24,8 @@ check_PROGRAMS += tests/check_edit_scale
 tests_check_edit_scale_SOURCES = tests/check_edit_scale.c
 tests_check_edit_scale_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_edit_scale_LDADD = $(TEST_LDADD)
+# provenance of activations and projections, fit refusals, --center means
+check_PROGRAMS += tests/check_provenance
+tests_check_provenance_SOURCES = tests/check_provenance.c
+tests_check_provenance_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_provenance_LDADD = $(TEST_LDADD)

@@ -275,6 +275,9 @@ int cmd_proj(int argc, char **argv)
         json_num(stdout, sea_proj_k_ratio(p, SEA_PROJ_POS));
         printf(", \"k_ratio_neg\": ");
         json_num(stdout, sea_proj_k_ratio(p, SEA_PROJ_NEG));
+        printf(", \"origin\": %s%s%s, \"source\": %s, \"provenance\": %s", sea_proj_origin(p) ? "\"" : "",
+               sea_proj_origin(p) ? sea_proj_origin(p) : "null", sea_proj_origin(p) ? "\"" : "",
+               sea_proj_source(p) ? sea_proj_source(p) : "null", sea_proj_provenance(p) ? sea_proj_provenance(p) : "null");
         printf(", \"layers\": [");
     } else {
         size_t have = 0;
@@ -284,6 +287,12 @@ int cmd_proj(int argc, char **argv)
         printf("feature %s (alpha %g, eps %g)%s; K+ = %g, K- = %g (nan: fixed k)\n", sea_feature_name(sea_proj_feature(p)),
                (double)sea_proj_alpha(p), (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred",
                sea_proj_k_ratio(p, SEA_PROJ_POS), sea_proj_k_ratio(p, SEA_PROJ_NEG));
+        if (sea_proj_source(p)) printf("imported: %s\n", sea_proj_source(p));
+        if (sea_proj_provenance(p))
+            printf("provenance %s\n", sea_proj_provenance(p));
+        else if (!sea_proj_origin(p))
+            printf("no provenance record (written before sea recorded it)\n");
+        if (sea_proj_mean(p, 0) || sea_proj_center(p)) printf("centred: the edit %s the base means\n", sea_proj_mean(p, sea_proj_n_layer(p) - 1) ? "uses" : "has no stored");
         printf("%5s %6s %6s %9s %9s %10s %10s %10s  %s\n", "layer", "k+", "k-", "ev(k+)", "ev(k-)", "sigma1+", "sigma1-",
                "signature", "solver");
     }
