@@ -247,8 +247,15 @@ int cmd_proj_export(int argc, char **argv);
 int cmd_proj(int argc, char **argv)
 {
     const char *cmd = argv[0];
-    if (argc >= 2 && strcmp(argv[1], "import") == 0) return cmd_proj_import(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "export") == 0) return cmd_proj_export(argc - 1, argv + 1);
+    static char import_name[] = "proj import", export_name[] = "proj export"; /* for usage lines */
+    if (argc >= 2 && strcmp(argv[1], "import") == 0) {
+        argv[1] = import_name;
+        return cmd_proj_import(argc - 1, argv + 1);
+    }
+    if (argc >= 2 && strcmp(argv[1], "export") == 0) {
+        argv[1] = export_name;
+        return cmd_proj_export(argc - 1, argv + 1);
+    }
     int as_json = 0, n_pos, rc;
     char *pos[2];
     sea_proj *p;
