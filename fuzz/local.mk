@@ -5,7 +5,7 @@
 # a --enable-sanitizers build).
 FUZZ_TARGETS = fuzz/fuzz_json fuzz/fuzz_safetensors fuzz/fuzz_st_dir fuzz/fuzz_config \
 	fuzz/fuzz_model fuzz/fuzz_tokenizer fuzz/fuzz_tokenize fuzz/fuzz_demos fuzz/fuzz_acts \
-	fuzz/fuzz_proj fuzz/fuzz_truthfulqa fuzz/fuzz_bbq
+	fuzz/fuzz_proj fuzz/fuzz_truthfulqa fuzz/fuzz_bbq fuzz/fuzz_pt
 noinst_HEADERS += fuzz/fuzz.h
 EXTRA_DIST += fuzz/corpus fuzz/dict fuzz/tokenizers fuzz/seeds fuzz/run.sh
 
@@ -65,6 +65,10 @@ fuzz_fuzz_proj_SOURCES = fuzz/fuzz_proj.c $(FUZZ_MAIN)
 fuzz_fuzz_proj_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/proj"'
 fuzz_fuzz_proj_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_proj_LDADD = $(FUZZ_LDADD)
+fuzz_fuzz_pt_SOURCES = fuzz/fuzz_pt.c $(FUZZ_MAIN)
+fuzz_fuzz_pt_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/pt"'
+fuzz_fuzz_pt_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_pt_LDADD = $(FUZZ_LDADD)
 fuzz_fuzz_truthfulqa_SOURCES = fuzz/fuzz_truthfulqa.c $(FUZZ_MAIN)
 fuzz_fuzz_truthfulqa_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/truthfulqa"'
 fuzz_fuzz_truthfulqa_LDFLAGS = $(FUZZ_LINK)

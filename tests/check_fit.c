@@ -219,12 +219,14 @@ START_TEST(test_fixed_k_and_layers)
     }
     ck_assert(isnan(sea_proj_k_ratio(p, SEA_PROJ_POS)));
     sea_proj_free(p);
-    /* k larger than min(N, d) = 48 is clamped */
+    /* k larger than N = 48: more directions than demonstrations is refused, with the reason */
     fp.k_pos = 1000;
     fp.layers = NULL;
-    sea_set_log(NULL, NULL);
+    ck_assert_int_eq(sea_fit(&p, a, &fp, &err), SEA_ERR_ARG);
+    ck_assert_msg(strstr(err.msg, "only 48 demonstrations") != NULL, "%s", err.msg);
+    /* k = N is the most there is */
+    fp.k_pos = 48;
     ck_assert_int_eq(sea_fit(&p, a, &fp, &err), SEA_OK);
-    sea_set_log_default();
     {
         size_t k;
         sea_proj_u_pos(p, 0, &k);

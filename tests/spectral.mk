@@ -14,3 +14,18 @@ check_PROGRAMS += tests/check_sea
 tests_check_sea_SOURCES = tests/check_sea.c
 tests_check_sea_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_sea_LDADD = $(TEST_LDADD)
+# the SEA authors' .pt projections: import, export, hostile files (tests/fixtures/pt)
+check_PROGRAMS += tests/check_pt
+tests_check_pt_SOURCES = tests/check_pt.c
+tests_check_pt_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_pt_LDADD = $(TEST_LDADD)
+# edit strength (--edit-scale): identities at 0 and 1, interpolation
+check_PROGRAMS += tests/check_edit_scale
+tests_check_edit_scale_SOURCES = tests/check_edit_scale.c
+tests_check_edit_scale_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_edit_scale_LDADD = $(TEST_LDADD)
+# provenance of activations and projections, fit refusals, --center means
+check_PROGRAMS += tests/check_provenance
+tests_check_provenance_SOURCES = tests/check_provenance.c
+tests_check_provenance_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_provenance_LDADD = $(TEST_LDADD)

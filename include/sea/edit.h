@@ -32,6 +32,12 @@ SEA_API sea_status sea_layers_parse(unsigned char *mask, const char *spec, int n
 typedef struct sea_edit_params {
     sea_merge merge;    /* default SEA_MERGE_SEQ_NORM */
     const char *layers; /* NULL: every layer the projection file has */
+    double scale;       /* edit strength λ (default 1): z' = z + λ (edit(z) − z). λ = 1 is the
+                           edit itself (bit-identical), λ = 0 leaves z untouched (bit-identical
+                           to no edit), negative λ pushes the other way. Finite, |λ| <= 1e3. */
+    const char *template_name; /* template of the prompts being edited, checked against the
+                                  projection's provenance (NULL: not checked) */
+    int force;          /* 1: provenance mismatches (model, site, template) only warn */
 } sea_edit_params;
 
 SEA_API sea_edit_params sea_edit_default_params(void);
@@ -40,8 +46,12 @@ typedef struct sea_editor sea_editor;
 
 /* Prepare an edit of `model` with projections `p` (borrowed: keep p alive while the editor
  * lives). Refused with a clear error when d or the layer count differ from the model's, or
- * when a selected layer is absent from the file; a projection fitted at another site than
- * the MLP output only warns (the paper and the released code apply it there regardless). */
+ * when a selected layer is absent from the file. A projection that carries provenance is
+ * checked against the model (architecture, shapes, config and weight-sample digests), the
+ * edit site (the MLP output) and ep->template_name: a mismatch is SEA_ERR_MISMATCH naming
+ * both sides (a warning with ep->force). Without provenance (older files) a projection fitted
+ * at another site only warns. With --center's means, f is centred on the base mean before
+ * projecting and the mean is added back to both branches. */
 SEA_API sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *model,
                                   const sea_edit_params *ep, sea_err *err);
 SEA_API void sea_editor_free(sea_editor *e);

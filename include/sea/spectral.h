@@ -77,6 +77,10 @@ SEA_API float *sea_acts_data(sea_acts *a, int which);
 /* Provenance (borrowed; strings valid until the next set or free). has_meta: 1 if the file
  * carried "sea" metadata or sea_acts_set_meta was called. */
 SEA_API const sea_acts_meta *sea_acts_get_meta(const sea_acts *a, int *has_meta);
+/* Full provenance as JSON object text (model identity: architecture, shapes, SHA-256 of
+ * config.json and of a weight sample; template, system prompt, site, demos SHA-256, N,
+ * max_new_tokens, tool version), or NULL for files written before it existed. */
+SEA_API const char *sea_acts_provenance(const sea_acts *a);
 /* Copy provenance in (strings are copied; validated: site, sha256 form, shard_i < shard_n). */
 SEA_API sea_status sea_acts_set_meta(sea_acts *a, const sea_acts_meta *m, sea_err *err);
 /* Write atomically: tensors positive, negative, base and metadata "sea". */
@@ -116,7 +120,10 @@ typedef struct sea_fit_params {
 
 SEA_API sea_fit_params sea_fit_default_params(void);
 
-/* Fit every selected layer (layers in parallel). Errors name the layer. */
+/* Fit every selected layer (layers in parallel). Errors name the layer. Refused with an
+ * explanation: a lone shard of a multi-shard trace (merge first), a fixed k larger than the
+ * number of demonstrations, and a result with k+ = k- = 0 on every layer (an edit that does
+ * nothing). The activations' provenance is carried into the projections. */
 SEA_API sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p,
                            sea_err *err);
 
@@ -156,6 +163,37 @@ SEA_API int sea_proj_center(const sea_proj *p);
 /* K used for the positive/negative projection; NaN when fixed k was asked for. */
 SEA_API double sea_proj_k_ratio(const sea_proj *p, int sign);
 SEA_API const char *sea_proj_site(const sea_proj *p); /* "unknown" when the acts did not say */
+
+/* ---- the authors' projections (torch.save'd dense projectors; doc/FORMATS.md) ---- */
+typedef struct sea_proj_import_params {
+    const char *args_path; /* their sea-args.json (k ratios, N, feature), or NULL */
+    double tol;            /* largest ‖UUᵀ − P‖_F (and |P − Pᵀ|) accepted per layer (default 1e-3) */
+    int n_threads;         /* 0 = all processors */
+    void (*progress)(size_t done, size_t total, void *user); /* after each layer (may be NULL) */
+    void *progress_user;
+} sea_proj_import_params;
+
+SEA_API sea_proj_import_params sea_proj_import_default_params(void);
+/* Read uu_positive (U+U+ᵀ) and uu_negative (I − U-U-ᵀ, what the negative edit keeps) .pt files,
+ * stacked [L, d, d] or dicts/lists of [d, d], float32/float16/bfloat16/float64, into a set
+ * whose U± span the same spaces (rank = round(trace)). A matrix that is not a symmetric
+ * projector within tol is refused, naming the file and the layer. */
+SEA_API sea_status sea_proj_import_pt(sea_proj **out, const char *pos_path, const char *neg_path,
+                                      const sea_proj_import_params *params, sea_err *err);
+/* Write the authors' layout back: stacked float32 [n_layer, d, d] U+U+ᵀ and I − U-U-ᵀ (a
+ * layer absent from the set is written as the no-op pair 0 and I). Files of 4 GiB or more are
+ * refused. */
+SEA_API sea_status sea_proj_export_pt(const sea_proj *p, const char *pos_path, const char *neg_path,
+                                      sea_err *err);
+/* Provenance JSON text carried over from the activations (see sea_acts_provenance), or NULL. */
+SEA_API const char *sea_proj_provenance(const sea_proj *p);
+/* --center: the mean [d] of the base activations (in feature space) of layer l that the edit
+ * subtracts before projecting and adds back after; NULL when the fit did not centre. */
+SEA_API const float *sea_proj_mean(const sea_proj *p, size_t l);
+/* "pt-import" for an imported set, NULL for a fitted one. */
+SEA_API const char *sea_proj_origin(const sea_proj *p);
+/* JSON object text describing where an imported set came from, or NULL. */
+SEA_API const char *sea_proj_source(const sea_proj *p);
 
 #ifdef __cplusplus
 }

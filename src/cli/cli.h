@@ -78,6 +78,7 @@ double cli_now(void);
 /* The commands (one family per src/cli/cmd_*.c). */
 int cmd_info(int argc, char **argv);
 int cmd_forward(int argc, char **argv);
+int cmd_acts(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_perplexity(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

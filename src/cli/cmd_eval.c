@@ -218,10 +218,14 @@ int cmd_eval(int argc, char **argv)
     dir = cli_model_dir(dir);
     if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) goto fail;
+    eo.template_name = sea_template_name(ep.tmpl);
     if (cli_edit_open(&edit, &eo, m, &err) != SEA_OK) goto fail;
     if (edit) {
         if (eo.merge && sea_merge_parse(&ep.edit.merge, eo.merge, &err) != SEA_OK) goto fail;
         ep.edit.layers = eo.layers;
+        ep.edit.scale = eo.scale;
+        ep.edit.force = eo.force;
+        ep.edit.template_name = eo.template_name;
         if (sea_proj_open(&proj, eo.proj, &err) != SEA_OK) goto fail;
         ep.proj = proj;
     }

@@ -240,11 +240,22 @@ out:
     return rc;
 }
 
-/* ---- sea proj info ---- */
+/* ---- sea proj info (import/export: cmd_proj_pt.c) ---- */
 int cmd_proj(int argc, char **argv);
+int cmd_proj_import(int argc, char **argv);
+int cmd_proj_export(int argc, char **argv);
 int cmd_proj(int argc, char **argv)
 {
     const char *cmd = argv[0];
+    static char import_name[] = "proj import", export_name[] = "proj export"; /* for usage lines */
+    if (argc >= 2 && strcmp(argv[1], "import") == 0) {
+        argv[1] = import_name;
+        return cmd_proj_import(argc - 1, argv + 1);
+    }
+    if (argc >= 2 && strcmp(argv[1], "export") == 0) {
+        argv[1] = export_name;
+        return cmd_proj_export(argc - 1, argv + 1);
+    }
     int as_json = 0, n_pos, rc;
     char *pos[2];
     sea_proj *p;
@@ -252,8 +263,9 @@ int cmd_proj(int argc, char **argv)
     const cli_opt opts[] = {
         {"json", 0, CLI_FLAG, &as_json, NULL, "print JSON instead of a table", 1, 0, NULL},
     };
-    rc = cli_parse(argc, argv, opts, 1, "info FILE [--json]",
-                   "Describe a projection file: fit settings and, per layer, k+, k-, explained ratios and spectra.", pos, 2, &n_pos);
+    rc = cli_parse(argc, argv, opts, 1, "info FILE [--json]  |  import ...  |  export ...",
+                   "Describe a projection file: fit settings and, per layer, k+, k-, explained ratios and spectra.\n"
+                   "'sea proj import --help' and 'sea proj export --help': the SEA authors' .pt projections.", pos, 2, &n_pos);
     if (rc >= 0) return rc;
     if (n_pos != 2 || strcmp(pos[0], "info") != 0) return cli_usage_error(cmd, "expected 'info FILE'");
     sea_err_clear(&err);
@@ -270,6 +282,9 @@ int cmd_proj(int argc, char **argv)
         json_num(stdout, sea_proj_k_ratio(p, SEA_PROJ_POS));
         printf(", \"k_ratio_neg\": ");
         json_num(stdout, sea_proj_k_ratio(p, SEA_PROJ_NEG));
+        printf(", \"origin\": %s%s%s, \"source\": %s, \"provenance\": %s", sea_proj_origin(p) ? "\"" : "",
+               sea_proj_origin(p) ? sea_proj_origin(p) : "null", sea_proj_origin(p) ? "\"" : "",
+               sea_proj_source(p) ? sea_proj_source(p) : "null", sea_proj_provenance(p) ? sea_proj_provenance(p) : "null");
         printf(", \"layers\": [");
     } else {
         size_t have = 0;
@@ -279,6 +294,12 @@ int cmd_proj(int argc, char **argv)
         printf("feature %s (alpha %g, eps %g)%s; K+ = %g, K- = %g (nan: fixed k)\n", sea_feature_name(sea_proj_feature(p)),
                (double)sea_proj_alpha(p), (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred",
                sea_proj_k_ratio(p, SEA_PROJ_POS), sea_proj_k_ratio(p, SEA_PROJ_NEG));
+        if (sea_proj_source(p)) printf("imported: %s\n", sea_proj_source(p));
+        if (sea_proj_provenance(p))
+            printf("provenance %s\n", sea_proj_provenance(p));
+        else if (!sea_proj_origin(p))
+            printf("no provenance record (written before sea recorded it)\n");
+        if (sea_proj_mean(p, 0) || sea_proj_center(p)) printf("centred: the edit %s the base means\n", sea_proj_mean(p, sea_proj_n_layer(p) - 1) ? "uses" : "has no stored");
         printf("%5s %6s %6s %9s %9s %10s %10s %10s  %s\n", "layer", "k+", "k-", "ev(k+)", "ev(k-)", "sigma1+", "sigma1-",
                "signature", "solver");
     }
@@ -301,14 +322,16 @@ int cmd_proj(int argc, char **argv)
                 json_num(stdout, sea_proj_signature(p, l));
                 for (int s = 0; s < 2; s++) {
                     printf(", \"explained_at_k_%s\": ", s ? "neg" : "pos");
-                    json_num(stdout, k[s] ? (double)ev[s][k[s] - 1] : 0.0);
+                    json_num(stdout, k[s] && ns[s] >= k[s] ? (double)ev[s][k[s] - 1] : (k[s] && !ns[s] ? NAN : 0.0));
                     printf(", \"singular_values_%s\": ", s ? "neg" : "pos");
                     json_floats(stdout, sv[s], ns[s]);
                 }
                 printf("}");
             } else {
-                printf("%5zu %6zu %6zu %9.6f %9.6f %10.4g %10.4g %10.4g  %s\n", l, k[0], k[1], k[0] ? (double)ev[0][k[0] - 1] : 0.0,
-                       k[1] ? (double)ev[1][k[1] - 1] : 0.0, (double)sv[0][0], (double)sv[1][0], sea_proj_signature(p, l),
+                double e0 = k[0] ? (ns[0] >= k[0] ? (double)ev[0][k[0] - 1] : NAN) : 0.0;
+                double e1 = k[1] ? (ns[1] >= k[1] ? (double)ev[1][k[1] - 1] : NAN) : 0.0;
+                printf("%5zu %6zu %6zu %9.6f %9.6f %10.4g %10.4g %10.4g  %s\n", l, k[0], k[1], e0, e1,
+                       ns[0] ? (double)sv[0][0] : NAN, ns[1] ? (double)sv[1][0] : NAN, sea_proj_signature(p, l),
                        sea_proj_layer_solver(p, l) ? sea_proj_layer_solver(p, l) : "?");
             }
             present++;

@@ -103,6 +103,7 @@ int cmd_generate(int argc, char **argv)
         if (sea_template_parse(&t, tmpl, &err) != SEA_OK ||
             sea_template_apply(&wrapped, t, cli_system_prompt(system), prompt, &err) != SEA_OK)
             goto fail;
+        eo.template_name = sea_template_name(t); /* checked against the projection's provenance */
         rc = cli_tokenize_text(&prompt_ids, &n_prompt, dir, wrapped, &err) != SEA_OK;
         sea_free(wrapped);
         if (rc) goto fail;

@@ -10,6 +10,7 @@ const cli_command cli_commands[] = {
     {"forward", cmd_forward, "run one forward pass and dump logits and per-layer tensors"},
     {"perplexity", cmd_perplexity, "perplexity of a text, optionally edited"},
     {"trace", cmd_trace, "trace activations of demonstrations (SEA step 1)"},
+    {"acts", cmd_acts, "inspect an activation file ('sea acts info FILE')"},
     {"merge", cmd_merge, "join activation shards produced by 'sea trace --shard'"},
     {"fit", cmd_fit, "fit spectral editing projections from activations (SEA step 2)"},
     {"proj", cmd_proj, "inspect a projection file ('sea proj info FILE')"},

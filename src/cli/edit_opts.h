@@ -1,5 +1,5 @@
 /* src/cli/edit_opts.h: the editing options shared by forward, generate, perplexity and eval
- * (--edit PROJ --layers SPEC --merge MODE), and attaching the edit to a context. */
+ * (--edit PROJ --layers SPEC --merge MODE --edit-scale X), and attaching the edit to a context. */
 #ifndef SEA_CLI_EDIT_OPTS_H
 #define SEA_CLI_EDIT_OPTS_H
 
@@ -7,12 +7,16 @@
 #include "sea/edit.h"
 #include "sea/model.h"
 
-#define CLI_EDIT_N_OPTS 3
+#define CLI_EDIT_N_OPTS 5
 
 typedef struct cli_edit_opts {
     const char *proj;   /* --edit */
     const char *layers; /* --layers */
     const char *merge;  /* --merge */
+    double scale;       /* --edit-scale (default 1) */
+    int scale_seen;
+    int force;          /* --force: provenance mismatches only warn */
+    const char *template_name; /* set by the command: the template its prompts use (NULL: none checked) */
 } cli_edit_opts;
 
 typedef struct cli_edit cli_edit;

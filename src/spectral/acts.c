@@ -10,6 +10,7 @@
 #include "sea/json.h"
 #include "sea/safetensors.h"
 #include "sea/spectral.h"
+#include "spectral/spectral_internal.h"
 
 static const char *const tensor_names[3] = {"positive", "negative", "base"};
 
@@ -21,7 +22,19 @@ struct sea_acts {
     int has_meta;
     sea_acts_meta meta; /* strings point at the s_* copies */
     char *s_site, *s_model, *s_template, *s_sha;
+    char *provenance;   /* JSON object text, or NULL */
 };
+
+const char *sea_acts_provenance(const sea_acts *a) { return a->provenance; }
+
+sea_status sea__acts_set_provenance(sea_acts *a, const char *json, sea_err *err)
+{
+    char *c = NULL;
+    if (json && !(c = sea__strdup(json))) return sea__err_nomem(err, "activation provenance");
+    sea__free(a->provenance);
+    a->provenance = c;
+    return SEA_OK;
+}
 
 size_t sea_acts_n(const sea_acts *a) { return a->N; }
 size_t sea_acts_n_layer(const sea_acts *a) { return a->n_layer; }
@@ -64,6 +77,7 @@ void sea_acts_free(sea_acts *a)
     for (int k = 0; k < 3; k++) sea__free(a->own[k]);
     if (a->file) sea_st_close(a->file);
     clear_meta(a);
+    sea__free(a->provenance);
     sea__free(a);
 }
 
@@ -355,6 +369,17 @@ sea_status sea_acts_open(sea_acts **out, const char *path, sea_err *err)
     }
     sea_meta = sea_st_metadata(f, "sea");
     st = sea_meta ? read_sea_meta(a, sea_meta, err) : read_legacy_meta(a, f, err);
+    if (!st && sea_st_metadata(f, "sea_provenance")) {
+        const char *pv = sea_st_metadata(f, "sea_provenance");
+        sea_json_doc *doc = NULL;
+        st = sea_json_parse(&doc, pv, strlen(pv), NULL, err);
+        if (!st && sea_json_root(doc)->type != SEA_JSON_OBJECT)
+            st = sea__err(err, SEA_ERR_FORMAT, "metadata 'sea_provenance' is not a JSON object");
+        else if (st)
+            sea__err_prefix(err, "metadata 'sea_provenance'");
+        sea_json_free(doc);
+        if (!st) st = sea__acts_set_provenance(a, pv, err);
+    }
     if (st) {
         sea__err_prefix(err, "%s", path);
         goto fail;
@@ -406,6 +431,7 @@ sea_status sea_acts_save(const sea_acts *a, const char *path, sea_err *err)
     for (int k = 0; !st && k < 3; k++)
         st = sea_st_writer_add(w, tensor_names[k], SEA_DTYPE_F32, 3, shape, a->view[k], err);
     if (!st) st = sea_st_writer_set_metadata(w, "sea", sea__buf_cstr(&b), err);
+    if (!st && a->provenance) st = sea_st_writer_set_metadata(w, "sea_provenance", a->provenance, err);
     if (!st) st = sea_st_writer_save(w, path, err);
     sea_st_writer_free(w);
     sea__buf_free(&b);
@@ -488,6 +514,7 @@ sea_status sea_acts_merge(sea_acts **out, sea_acts *const *shards, const char *c
     m.shard_i = 0;
     m.shard_n = 1;
     st = sea_acts_set_meta(res, &m, err);
+    if (!st) st = sea__acts_set_provenance(res, first->provenance, err);
     if (st) goto fail;
     sea__free((void *)by_i);
     *out = res;

@@ -8,6 +8,7 @@
 #include "kernels/matmul.h"
 #include "model/model_internal.h"
 #include "sea/edit.h"
+#include "spectral/spectral_internal.h"
 
 typedef struct edit_layer {
     int layer;
@@ -15,11 +16,13 @@ typedef struct edit_layer {
     sea_mat up, upt; /* U+ [d, k+] and its transpose [k+, d], F32 */
     sea_mat un, unt; /* U- [d, k-] and [k-, d] */
     float *owned;    /* the transposes */
+    const float *mean; /* [d] base mean (--center), or NULL */
 } edit_layer;
 
 struct sea_editor {
     int d, n_layer;
     sea_merge merge;
+    double scale;       /* λ */
     sea_feature feat;
     float alpha, eps;
     edit_layer *layers; /* [n_sel], by increasing layer */
@@ -54,6 +57,9 @@ sea_edit_params sea_edit_default_params(void)
     sea_edit_params p;
     p.merge = SEA_MERGE_SEQ_NORM;
     p.layers = NULL;
+    p.scale = 1.0;
+    p.template_name = NULL;
+    p.force = 0;
     return p;
 }
 
@@ -134,13 +140,17 @@ sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *
     unsigned char *mask;
     sea_status st = SEA_OK;
     *out = NULL;
+    if (!(prm.scale >= -1e3 && prm.scale <= 1e3))
+        return sea__err(err, SEA_ERR_ARG, "edit scale %g must be a finite number in [-1000, 1000]", prm.scale);
     if (sea_proj_d(p) != (size_t)cfg->d)
         return sea__err(err, SEA_ERR_MISMATCH, "projections have d = %zu, but the model's hidden size is %d",
                         sea_proj_d(p), cfg->d);
     if (sea_proj_n_layer(p) != (size_t)cfg->n_layer)
         return sea__err(err, SEA_ERR_MISMATCH, "projections are for %zu layers, but the model has %d",
                         sea_proj_n_layer(p), cfg->n_layer);
-    if (strcmp(sea_proj_site(p), "mlp") != 0)
+    if ((st = sea__provenance_check(sea_proj_provenance(p), model, prm.template_name, prm.force, err)) != SEA_OK)
+        return st;
+    if (!sea_proj_provenance(p) && strcmp(sea_proj_site(p), "mlp") != 0 && !sea_proj_origin(p)) /* imported: the authors apply theirs there too */
         sea__warn("projections were fitted at site '%s'; they are applied at the MLP output, as the paper and "
                   "the released code do", sea_proj_site(p));
     mask = sea__calloc((size_t)cfg->n_layer, 1);
@@ -153,6 +163,7 @@ sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *
     e->d = cfg->d;
     e->n_layer = cfg->n_layer;
     e->merge = prm.merge;
+    e->scale = prm.scale;
     e->feat = sea_proj_feature(p);
     e->alpha = sea_proj_alpha(p);
     e->eps = sea_proj_eps(p);
@@ -183,6 +194,7 @@ sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *
         up = sea_proj_u_pos(p, (size_t)l, &kp);
         un = sea_proj_u_neg(p, (size_t)l, &kn);
         L->layer = l;
+        L->mean = sea_proj_mean(p, (size_t)l);
         L->kp = (int)kp;
         L->kn = (int)kn;
         L->owned = sea__malloc_array(((size_t)kp + (size_t)kn) * (size_t)e->d + 1, sizeof(float));
@@ -242,6 +254,7 @@ sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_thr
     float *F, *Zp, *Zn, *C;
     sea_status st;
     if (layer < 0 || layer >= e->n_layer || e->slot[layer] < 0) return SEA_OK;
+    if (e->scale == 0.0) return SEA_OK; /* λ = 0: z untouched, bit for bit */
     L = &e->layers[e->slot[layer]];
     if ((st = reserve(e, T, err)) != SEA_OK) return st;
     F = e->scratch;
@@ -250,6 +263,9 @@ sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_thr
     C = Zn + e->cap_T * d;
     memcpy(F, z, nd * sizeof *F);
     if (e->feat != SEA_FEATURE_NONE) sea_feature_apply(F, nd, e->feat, e->alpha);
+    if (L->mean) /* centred fit: project f − μ */
+        for (int t = 0; t < T; t++)
+            for (size_t i = 0; i < d; i++) F[(size_t)t * d + i] -= L->mean[i];
     /* z+ = U+ (U+^T f) */
     if (L->kp > 0) {
         sea__matmul(C, F, T, &L->upt, n_threads);
@@ -265,6 +281,12 @@ sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_thr
     } else {
         memcpy(Zn, F, nd * sizeof *Zn);
     }
+    if (L->mean) /* and add μ back to both branches */
+        for (int t = 0; t < T; t++)
+            for (size_t i = 0; i < d; i++) {
+                Zp[(size_t)t * d + i] += L->mean[i];
+                Zn[(size_t)t * d + i] += L->mean[i];
+            }
     if (e->feat != SEA_FEATURE_NONE) {
         sea_feature_inverse(Zp, nd, e->feat, e->alpha, e->eps);
         sea_feature_inverse(Zn, nd, e->feat, e->alpha, e->eps);
@@ -303,6 +325,11 @@ sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_thr
         break;
     case SEA_MERGE_SUM:
         break;
+    }
+    /* strength: z' = z + λ (edit(z) − z); λ = 1 keeps edit(z) as computed */
+    if (e->scale != 1.0) {
+        float lam = (float)e->scale;
+        for (size_t i = 0; i < nd; i++) Zp[i] = z[i] + lam * (Zp[i] - z[i]);
     }
     /* how much the edit moved each token, then write it back */
     for (int t = 0; t < T; t++) {

@@ -621,11 +621,20 @@ sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p
     if (!(p.eps > 0 && p.eps < 1 && (float)p.eps > 0))
         return sea__err(err, SEA_ERR_ARG, "fit: eps %g must be in (0, 1) as a float32", p.eps);
     if (p.feature < SEA_FEATURE_NONE || p.feature > SEA_FEATURE_ELU) return sea__err(err, SEA_ERR_ARG, "fit: unknown feature");
+    if (m->shard_n > 1)
+        return sea__err(err, SEA_ERR_ARG,
+                        "fit: the activations are shard %zu/%zu of a trace: a projection fitted on one shard sees 1/%zu of the "
+                        "demonstrations; join all %zu shards with 'sea merge' first",
+                        m->shard_i, m->shard_n, m->shard_n, m->shard_n);
     for (int s = 0; s < 2; s++) {
         long kf = s ? p.k_neg : p.k_pos;
-        if (kf > (long)SEA_MIN(N, d))
-            sea__warn("fit: fixed k_%s = %ld exceeds min(N, d) = %zu; using %zu", s ? "neg" : "pos", kf, SEA_MIN(N, d),
-                      SEA_MIN(N, d));
+        if (kf > (long)N)
+            return sea__err(err, SEA_ERR_ARG,
+                            "fit: k_%s = %ld directions asked for, but there are only %zu demonstrations: the cross-covariance "
+                            "has rank at most N = %zu, so at most %zu directions exist (trace more demonstrations or ask for fewer)",
+                            s ? "neg" : "pos", kf, N, N, N);
+        if (kf > (long)d)
+            sea__warn("fit: fixed k_%s = %ld exceeds d = %zu; using %zu", s ? "neg" : "pos", kf, d, d);
     }
     sel = sea__malloc_array(nl, sizeof *sel);
     errs = sea__calloc(nl, sizeof *errs);
@@ -682,6 +691,39 @@ sea_status sea_fit(sea_proj **out, const sea_acts *acts, const sea_fit_params *p
                 sea__err_prefix(err, "fit: layer %zu", l);
             }
             goto out;
+        }
+    }
+    {
+        int any = 0;
+        for (size_t t = 0; t < n_sel; t++) any |= P->layers[sel[t]].k[0] || P->layers[sel[t]].k[1];
+        if (!any) {
+            st = sea__err(err, SEA_ERR_ARG,
+                          "fit: k+ = k- = 0 on every layer: the edit would keep nothing and remove nothing, so it changes no "
+                          "activation (ask for k > 0 or a ratio K > 0)");
+            goto out;
+        }
+    }
+    if (sea_acts_provenance(acts) && !(P->provenance = sea__strdup(sea_acts_provenance(acts)))) {
+        st = sea__err_nomem(err, "fit");
+        goto out;
+    }
+    if (p.center) { /* the edit subtracts the base mean (in feature space) and adds it back */
+        const float *v = sea_acts_view(acts, SEA_ACTS_BASE);
+        if (!(P->mean = sea__calloc(nl * d, sizeof *P->mean))) {
+            st = sea__err_nomem(err, "fit");
+            goto out;
+        }
+        for (size_t t = 0; t < n_sel; t++) {
+            size_t l = sel[t];
+            for (size_t i = 0; i < d; i++) {
+                double acc = 0;
+                for (size_t n = 0; n < N; n++) {
+                    double x = v[(n * nl + l) * d + i];
+                    sea_feature_apply_d(&x, 1, p.feature, p.alpha);
+                    acc += x;
+                }
+                P->mean[l * d + i] = (float)(acc / (double)N);
+            }
         }
     }
     *out = P;

@@ -27,6 +27,10 @@ void sea_proj_free(sea_proj *p)
             }
     sea__free(p->layers);
     sea__free(p->site);
+    sea__free(p->origin);
+    sea__free(p->source);
+    sea__free(p->provenance);
+    sea__free(p->mean);
     sea__free(p);
 }
 
@@ -57,6 +61,13 @@ float sea_proj_alpha(const sea_proj *p) { return p->alpha; }
 float sea_proj_eps(const sea_proj *p) { return p->eps; }
 int sea_proj_center(const sea_proj *p) { return p->center; }
 const char *sea_proj_site(const sea_proj *p) { return p->site ? p->site : "unknown"; }
+const char *sea_proj_origin(const sea_proj *p) { return p->origin; }
+const char *sea_proj_provenance(const sea_proj *p) { return p->provenance; }
+const float *sea_proj_mean(const sea_proj *p, size_t l)
+{
+    return p->mean && sea_proj_has_layer(p, l) ? p->mean + l * p->d : NULL;
+}
+const char *sea_proj_source(const sea_proj *p) { return p->source; }
 /* SEA_PROJ_POS (> 0) -> 0, SEA_PROJ_NEG (< 0) -> 1, 0 -> -1 (invalid) */
 static int side_index(int sign) { return sign > 0 ? 0 : sign < 0 ? 1 : -1; }
 
@@ -121,6 +132,10 @@ static int meta_json(sea_buf *b, const sea_proj *p)
     const char *site = sea_proj_site(p);
     sea__buf_puts(b, "{\"kind\":\"projections\",\"site\":");
     sea__buf_json_string(b, site, strlen(site));
+    if (p->origin) {
+        sea__buf_puts(b, ",\"origin\":");
+        sea__buf_json_string(b, p->origin, strlen(p->origin));
+    }
     sea__buf_puts(b, ",\"k_ratio_pos\":");
     json_num_or_null(b, p->k_ratio[0]);
     sea__buf_puts(b, ",\"k_ratio_neg\":");
@@ -179,13 +194,20 @@ sea_status sea_proj_save(const sea_proj *p, const char *path, sea_err *err)
             uint64_t shape[2] = {p->d, L->k[s]}, ns = L->ns[s];
             snprintf(name, sizeof name, "layers.%zu.u_%s", l, sign_name[s]);
             st = sea_st_writer_add(w, name, SEA_DTYPE_F32, 2, shape, L->u[s], err);
+            if (ns == 0) continue; /* imported: no singular values */
             snprintf(name, sizeof name, "layers.%zu.s_%s", l, sign_name[s]);
             if (!st) st = sea_st_writer_add(w, name, SEA_DTYPE_F32, 1, &ns, L->s[s], err);
             snprintf(name, sizeof name, "layers.%zu.ev_%s", l, sign_name[s]);
             if (!st) st = sea_st_writer_add(w, name, SEA_DTYPE_F32, 1, &ns, L->ev[s], err);
         }
     }
+    if (!st && p->mean) {
+        uint64_t shape[2] = {p->n_layer, p->d};
+        st = sea_st_writer_add(w, "mean", SEA_DTYPE_F32, 2, shape, p->mean, err);
+    }
     if (!st) st = sea_st_writer_set_metadata(w, "sea", sea__buf_cstr(&b), err);
+    if (!st && p->source) st = sea_st_writer_set_metadata(w, "sea_source", p->source, err);
+    if (!st && p->provenance) st = sea_st_writer_set_metadata(w, "sea_provenance", p->provenance, err);
     if (!st) st = sea_st_writer_save(w, path, err);
     sea_st_writer_free(w);
     sea__buf_free(&b);
@@ -225,6 +247,7 @@ static sea_status parse_meta(sea_proj **out, const char *text, sea_err *err)
     const char *str;
     size_t len, d = 0, n_layer = 0, n_demos = 0;
     double x;
+    int imported = 0;
     sea_proj *p = NULL;
     sea_status st = sea_json_parse(&doc, text, strlen(text), NULL, err);
     *out = NULL;
@@ -242,15 +265,24 @@ static sea_status parse_meta(sea_proj **out, const char *text, sea_err *err)
     if (!(v = sea_json_get(root, "n_layer"))) FAIL("metadata 'sea' has no 'n_layer'");
     CHECK(get_count(&n_layer, v, "n_layer", 1u << 16, err));
     if (d == 0 || n_layer == 0) FAIL("metadata 'sea': d = %zu and n_layer = %zu must be positive", d, n_layer);
+    if ((v = sea_json_get(root, "origin")) != NULL) {
+        CHECK(sea_json_as_string(&str, &len, v, "origin", err));
+        if (strcmp(str, "pt-import") != 0) FAIL("metadata 'sea': origin '%s' is not 'pt-import'", str);
+        imported = 1;
+    }
     if (!(v = sea_json_get(root, "n_demos"))) FAIL("metadata 'sea' has no 'n_demos'");
     CHECK(get_count(&n_demos, v, "n_demos", (uint64_t)1 << 40, err));
-    if (n_demos == 0) FAIL("metadata 'sea': n_demos is 0");
+    if (n_demos == 0 && !imported) FAIL("metadata 'sea': n_demos is 0");
     p = sea__proj_alloc(n_layer, d);
     if (!p) {
         st = sea__err_nomem(err, "projections");
         goto out;
     }
     p->n_demos = n_demos;
+    if (imported && !(p->origin = sea__strdup("pt-import"))) {
+        st = sea__err_nomem(err, "projections");
+        goto out;
+    }
     if ((v = sea_json_get(root, "site")) != NULL) {
         CHECK(sea_json_as_string(&str, &len, v, "site", err));
         if (strcmp(str, "mlp") && strcmp(str, "residual") && strcmp(str, "unknown"))
@@ -310,7 +342,8 @@ static sea_status parse_meta(sea_proj **out, const char *text, sea_err *err)
                 continue;
             }
             snprintf(what, sizeof what, "k_%s[%zu]", sign_name[s], l);
-            CHECK(get_count(&L->k[s], e, what, SEA_MIN(d, n_demos), err));
+            /* fitted: k <= rank(Ω) <= min(d, N); imported: the file's rank, <= d */
+            CHECK(get_count(&L->k[s], e, what, imported ? d : SEA_MIN(d, n_demos), err));
         }
         if (nulls == 1) FAIL("metadata 'sea': layer %zu has k_pos or k_neg null but not both", l);
         L->present = nulls == 0;
@@ -362,6 +395,24 @@ static int expected_name(const sea_proj *p, const char *name)
     return 0;
 }
 
+/* An optional metadata value that must be a JSON object (kept as text). */
+static sea_status read_text_meta(char **dst, const sea_st_file *f, const char *key, sea_err *err)
+{
+    const char *text = sea_st_metadata(f, key);
+    sea_json_doc *doc = NULL;
+    sea_status st;
+    *dst = NULL;
+    if (!text) return SEA_OK;
+    if ((st = sea_json_parse(&doc, text, strlen(text), NULL, err)) != SEA_OK) {
+        sea__err_prefix(err, "metadata '%s'", key);
+        return st;
+    }
+    st = sea_json_root(doc)->type == SEA_JSON_OBJECT ? SEA_OK : sea__err(err, SEA_ERR_FORMAT, "metadata '%s' is not a JSON object", key);
+    sea_json_free(doc);
+    if (!st && !(*dst = sea__strdup(text))) st = sea__err_nomem(err, key);
+    return st;
+}
+
 sea_status sea_proj_open(sea_proj **out, const char *path, sea_err *err)
 {
     sea_st_file *f = NULL;
@@ -380,15 +431,24 @@ sea_status sea_proj_open(sea_proj **out, const char *path, sea_err *err)
     }
     st = parse_meta(&p, meta, err);
     if (st) goto fail;
+    if ((st = read_text_meta(&p->source, f, "sea_source", err)) != SEA_OK ||
+        (st = read_text_meta(&p->provenance, f, "sea_provenance", err)) != SEA_OK)
+        goto fail;
     for (size_t i = 0; i < sea_st_count(f); i++) {
         const char *tn = sea_st_at(f, i)->name;
-        if (!expected_name(p, tn)) {
+        if (!expected_name(p, tn) && !(strcmp(tn, "mean") == 0 && p->center)) {
             st = sea__err(err, SEA_ERR_FORMAT, "unexpected tensor '%s' (not a layer the metadata lists)", tn);
             goto fail;
         }
     }
-    q = SEA_MIN(p->d, p->n_demos);
-    ns_min = SEA_MIN(q, (size_t)64);
+    if (sea_st_find(f, "mean")) { /* --center: the base means the edit uses */
+        uint64_t shape[2] = {p->n_layer, p->d};
+        if ((st = read_tensor(&p->mean, f, "mean", 2, shape, err)) != SEA_OK) goto fail;
+    } else if (p->center) {
+        sea__warn("%s: fitted with centring but stores no means (written by an older sea): the edit runs uncentred", path);
+    }
+    q = SEA_MIN(p->d, p->n_demos ? p->n_demos : p->d);
+    ns_min = p->origin ? 0 : SEA_MIN(q, (size_t)64);
     for (size_t l = 0; l < p->n_layer; l++) {
         sea__proj_layer *L = &p->layers[l];
         if (!L->present) continue;
@@ -409,6 +469,7 @@ sea_status sea_proj_open(sea_proj **out, const char *path, sea_err *err)
             }
             snprintf(name, sizeof name, "layers.%zu.s_%s", l, sign_name[s]);
             t = sea_st_find(f, name);
+            if (!t && p->origin) continue; /* imported: singular values unknown */
             if (!t) {
                 st = sea__err(err, SEA_ERR_FORMAT, "missing tensor '%s' (the metadata lists this layer)", name);
                 goto fail;

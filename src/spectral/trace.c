@@ -10,6 +10,7 @@
 #include "core/internal.h"
 #include "sea/json.h"
 #include "sea/trace.h"
+#include "spectral/spectral_internal.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -425,6 +426,14 @@ sea_status sea_trace(sea_acts **out, const sea_model *m, const sea_tokenizer *to
         meta.shard_i = p.shard_i;
         meta.shard_n = p.shard_n;
         st = sea_acts_set_meta(acts, &meta, err);
+        if (!st) {
+            sea_buf b;
+            sea__buf_init(&b);
+            st = sea__trace_provenance(&b, m, meta.template_name, p.system, meta.site, demos->sha, demos->n, p.max_new_tokens)
+                     ? sea__err_nomem(err, "provenance")
+                     : sea__acts_set_provenance(acts, sea__buf_cstr(&b), err);
+            sea__buf_free(&b);
+        }
     }
 done:
     if (ws)
