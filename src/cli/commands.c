@@ -9,6 +9,7 @@ const cli_command cli_commands[] = {
     {"generate", cmd_generate, "generate text (greedy or sampled), optionally edited"},
     {"forward", cmd_forward, "run one forward pass and dump logits and per-layer tensors"},
     {"perplexity", cmd_perplexity, "perplexity of a text, optionally edited"},
+    {"demos", cmd_demos, "build the paper's demonstrations from HaluEval or BBQ (its selection, exactly)"},
     {"trace", cmd_trace, "trace activations of demonstrations (SEA step 1)"},
     {"merge", cmd_merge, "join activation shards produced by 'sea trace --shard'"},
     {"fit", cmd_fit, "fit spectral editing projections from activations (SEA step 2)"},
