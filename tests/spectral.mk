@@ -14,3 +14,7 @@ check_PROGRAMS += tests/check_sea
 tests_check_sea_SOURCES = tests/check_sea.c
 tests_check_sea_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_sea_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/check_bake
+tests_check_bake_SOURCES = tests/check_bake.c
+tests_check_bake_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_bake_LDADD = $(TEST_LDADD)
