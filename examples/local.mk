@@ -3,4 +3,4 @@
 noinst_PROGRAMS += examples/pipeline
 examples_pipeline_SOURCES = examples/pipeline.c
 examples_pipeline_LDADD = libsea.la -lm
-EXTRA_DIST += examples/truthfulqa-llama2-7b-chat.sh
+EXTRA_DIST += examples/truthfulqa-llama2-7b-chat.sh examples/bbq-llama2-7b-chat.sh

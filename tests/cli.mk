@@ -5,5 +5,5 @@ check_PROGRAMS += tests/check_pyrandom
 tests_check_pyrandom_SOURCES = tests/check_pyrandom.c src/cli/pyrandom.c
 tests_check_pyrandom_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_pyrandom_LDADD = $(TEST_LDADD)
-TESTS += tests/cli_demos.sh
-EXTRA_DIST += tests/cli_demos.sh
+TESTS += tests/cli_demos.sh tests/cli_combine.sh
+EXTRA_DIST += tests/cli_demos.sh tests/cli_combine.sh

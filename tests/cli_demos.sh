@@ -73,6 +73,12 @@ if cmp -s "$tmp/n20.st" "$tmp/all.st"; then fail "fit --n-demos 20 equals the fi
 [ $? -eq 2 ] || fail "fit --n-demos 99 of 48 is not a usage error"
 [ -e "$tmp/n99.st" ] && fail "fit --n-demos 99 wrote a file"
 
+# proj info of a fixed-k fit says so instead of printing the stored NaN ratio
+"$sea" fit --acts "$acts" --out "$tmp/k3.st" --k-pos 3 --k-neg 4 -q || fail "fit --k-pos 3 --k-neg 4"
+"$sea" proj info "$tmp/k3.st" >"$tmp/info.txt" || fail "proj info"
+grep -q "k+ fixed, k- fixed" "$tmp/info.txt" || fail "proj info: fixed k not stated"
+grep -qi "nan" "$tmp/info.txt" && fail "proj info prints nan"
+
 bad() { # name, expected stderr text, args...
     name=$1
     want=$2

@@ -91,6 +91,7 @@ int cmd_proj(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_demos(int argc, char **argv);
+int cmd_eval_combine(int argc, char **argv);
 int cmd_bake(int argc, char **argv);
 
 extern const cli_command cli_commands[];

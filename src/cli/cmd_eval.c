@@ -173,7 +173,8 @@ static void bbq_stats_json(sea_buf *b, const sea_bbq_stats *s)
     sea__buf_json_double(b, s->s_amb);
     sea__buf_puts(b, ",\"stereotype_rate\":");
     sea__buf_json_double(b, s->stereotype_rate);
-    sea__buf_printf(b, ",\"n_non_unknown\":%zu,\"n_biased\":%zu}", s->n_non_unknown, s->n_biased);
+    sea__buf_printf(b, ",\"n_non_unknown\":%zu,\"n_biased\":%zu,\"n_anti\":%zu,\"n_stereo_on_anti\":%zu}",
+                    s->n_non_unknown, s->n_biased, s->n_anti, s->n_stereo_on_anti);
 }
 
 /* One table row; ambiguous rows show s_AMB in the last column, the others the stereotype rate
@@ -315,8 +316,12 @@ int cmd_eval(int argc, char **argv)
     sea_eval_params ep = sea_eval_default_params();
     sea_proj *proj = NULL;
     double t0;
+    if (argc > 1 && !strcmp(argv[1], "combine")) {
+        argv[1] = (char *)"eval combine";
+        return cmd_eval_combine(argc - 1, argv + 1);
+    }
     cli_edit_opts_init(&eo, opts + 12);
-    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE (or: combine RESULT.json...) [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
                    "truthfulqa: MC1/MC2/MC3 with the 6-shot QA primer, answers scored by summed\n"
                    "log-probability (SEA-SPEC §5.1). bbq: accuracy, unknown rate, bias score and\n"
                    "stereotype rate on disambiguated BBQ, answers scored by mean log-probability\n"

@@ -309,9 +309,17 @@ int cmd_proj(int argc, char **argv)
         for (size_t l = 0; l < sea_proj_n_layer(p); l++) have += (size_t)sea_proj_has_layer(p, l);
         printf("%s: projections for %zu of %zu layers, d = %zu, fitted on %zu demonstrations at site %s\n", pos[1], have,
                sea_proj_n_layer(p), sea_proj_d(p), sea_proj_n_demos(p), sea_proj_site(p));
-        printf("feature %s (alpha %g, eps %g)%s; K+ = %g, K- = %g (nan: fixed k)\n", sea_feature_name(sea_proj_feature(p)),
-               (double)sea_proj_alpha(p), (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred",
-               sea_proj_k_ratio(p, SEA_PROJ_POS), sea_proj_k_ratio(p, SEA_PROJ_NEG));
+        {
+            char kp[32], kn[32];
+            double rp = sea_proj_k_ratio(p, SEA_PROJ_POS), rn = sea_proj_k_ratio(p, SEA_PROJ_NEG);
+            /* a fixed k has no ratio (NaN in the file): say so instead of printing "nan" */
+            if (rp == rp) snprintf(kp, sizeof kp, "K+ = %g", rp);
+            else snprintf(kp, sizeof kp, "k+ fixed");
+            if (rn == rn) snprintf(kn, sizeof kn, "K- = %g", rn);
+            else snprintf(kn, sizeof kn, "k- fixed");
+            printf("feature %s (alpha %g, eps %g)%s; %s, %s\n", sea_feature_name(sea_proj_feature(p)), (double)sea_proj_alpha(p),
+                   (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred", kp, kn);
+        }
         printf("%5s %6s %6s %9s %9s %10s %10s %10s  %s\n", "layer", "k+", "k-", "ev(k+)", "ev(k-)", "sigma1+", "sigma1-",
                "signature", "solver");
     }
