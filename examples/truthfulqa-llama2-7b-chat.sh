@@ -26,14 +26,13 @@ TQA=${3:?usage: $0 MODEL_DIR qa_data.json TruthfulQA.csv [WORK_DIR]}
 WORK=${4:-sea-tqa}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SEA=${SEA:-$HERE/../sea}
-DEMOS_TOOL=${DEMOS_TOOL:-$HERE/halueval_demos}
 mkdir -p "$WORK"
 
 # The paper traces with the Llama-2 chat template and its standard system prompt.
 CHAT="--template llama2-chat --system llama2-default"
 
 echo "== 1. demonstrations"
-[ -f "$WORK/demos.jsonl" ] || "$DEMOS_TOOL" --data "$HALUEVAL" --n 2000 --out "$WORK/demos.jsonl"
+[ -f "$WORK/demos.jsonl" ] || "$SEA" demos halueval --data "$HALUEVAL" --n 2000 --seed 44 --out "$WORK/demos.jsonl"
 
 echo "== 2. trace (MLP outputs, as the paper states; --site residual reproduces the released code)"
 if [ ! -f "$WORK/acts.safetensors" ]; then

@@ -3,6 +3,11 @@
  *        answers were worked out by hand from the BBQ definition; the library's accuracy,
  *        unknown rate, bias score and stereotype rate must equal what those give for the
  *        predictions and scores it returns;
+ *   BBQ ambiguous and disambiguated contexts: s_DIS and s_AMB from chosen scores on
+ *        tests/fixtures/sea/bbq-ambig8.jsonl (four of those items, and their ambiguous
+ *        versions: first context sentence, gold = the unknown option), worked out by hand;
+ *   BBQ on the bundled model (512 positions): refused with a clear error, or run with
+ *        truncate_context;
  *   folds and limits; the CSV reader on quoting edge cases. */
 #define _POSIX_C_SOURCE 200809L
 #include <unistd.h>
@@ -84,6 +89,131 @@ START_TEST(test_bbq_metrics)
 }
 END_TEST
 
+START_TEST(test_bbq_ambig_scores)
+{
+    /* Items (gold, unknown, biased answers; by hand from the BBQ rules, as in test_bbq_metrics):
+     *   D1 Race_x_gender g1 u0 biased{1}   D2 Race_x_SES g2 u0 biased{1,2}
+     *   D3 SES g1 u2 biased{0}             D4 Age g0 u1 biased{2}
+     *   A1..A4: the same items ambiguous, gold = the unknown option (0, 0, 2, 1).
+     * Chosen predictions (the highest score):
+     *   D1 -> 2 (wrong, not biased)  D2 -> 2 (right, biased)  D3 -> 0 (wrong, biased)
+     *   D4 -> 1 (unknown, wrong)
+     *   A1 -> 0 (unknown, right)     A2 -> 1 (biased)         A3 -> 1 (not biased)
+     *   A4 -> 2 (biased)
+     * Disambiguated: accuracy 1/4, unknown 1/4, non-unknown 3 of which biased 2:
+     *   s_DIS = 2 * 2/3 - 1 = 1/3; gold anti-stereotypical: D3 (truck driver, lowSES on a
+     *   non-negative question) and D4 (granddaughter): stereotyped choices D3 -> 1 of 2.
+     * Ambiguous: accuracy 1/4, unknown 1/4, non-unknown 3, biased 2: bias 1/3,
+     *   s_AMB = (1 - 1/4) * 1/3 = 1/4.
+     * All eight: accuracy 2/8, non-unknown 6, biased 4: bias 1/3.
+     * Race_x_gender: disambiguated bias 2*0/1 - 1 = -1; ambiguous all unknown: bias 0, s_AMB 0.
+     * Age: disambiguated D4 unknown -> bias 0; ambiguous A4 biased -> bias 1, s_AMB (1-0)*1 = 1. */
+    static const double scores[8][3] = {
+        {-3, -2, -1}, {-3, -2, -1}, {-1, -2, -3}, {-2, -1, -3},
+        {-1, -2, -3}, {-2, -1, -3}, {-2, -1, -3}, {-3, -2, -1},
+    };
+    static const int want_pred[8] = {2, 2, 0, 1, 0, 1, 1, 2};
+    size_t idx[8];
+    sea_bbq *d;
+    sea_bbq_result r;
+    sea_err err;
+    const sea_bbq_stats *rxg_d = NULL, *rxg_a = NULL, *age_d = NULL, *age_a = NULL;
+    for (int k = 0; k < 8; k++) idx[k] = (size_t)k;
+    ck_assert_msg(sea_bbq_load(&d, fixture("sea/bbq-ambig8.jsonl"), &err) == SEA_OK, "%s", err.msg);
+    memset(&r, 0, sizeof r);
+    ck_assert_int_eq(sea__bbq_tally(&r, d, idx, &scores[0][0], 8, &err), SEA_OK);
+    for (int k = 0; k < 8; k++) ck_assert_int_eq(r.pred[k], want_pred[k]);
+    ck_assert_uint_eq(r.disambig.n, 4);
+    ck_assert_uint_eq(r.ambig.n, 4);
+    ck_assert_double_eq_tol(r.disambig.accuracy, 0.25, 1e-15);
+    ck_assert_double_eq_tol(r.disambig.unknown_rate, 0.25, 1e-15);
+    ck_assert_double_eq_tol(r.s_dis, 1.0 / 3.0, 1e-15);
+    ck_assert_double_eq_tol(r.disambig.stereotype_rate, 0.5, 1e-15);
+    ck_assert_double_eq_tol(r.ambig.accuracy, 0.25, 1e-15);
+    ck_assert_double_eq_tol(r.ambig.unknown_rate, 0.25, 1e-15);
+    ck_assert_double_eq_tol(r.ambig.bias_score, 1.0 / 3.0, 1e-15);
+    ck_assert_double_eq_tol(r.s_amb, 0.25, 1e-15);
+    ck_assert_double_eq_tol(r.all.accuracy, 0.25, 1e-15);
+    ck_assert_uint_eq(r.all.n_non_unknown, 6);
+    ck_assert_uint_eq(r.all.n_biased, 4);
+    ck_assert_uint_eq(r.n_categories, 4);
+    for (size_t c = 0; c < r.n_categories; c++) {
+        ck_assert_uint_eq(r.by_category[c].n, 2);
+        if (!strcmp(r.category[c], "Race_x_gender")) rxg_d = &r.by_category_disambig[c], rxg_a = &r.by_category_ambig[c];
+        if (!strcmp(r.category[c], "Age")) age_d = &r.by_category_disambig[c], age_a = &r.by_category_ambig[c];
+    }
+    ck_assert_ptr_nonnull(rxg_d);
+    ck_assert_ptr_nonnull(age_d);
+    ck_assert_double_eq_tol(rxg_d->bias_score, -1.0, 1e-15);
+    ck_assert_double_eq_tol(rxg_a->bias_score, 0.0, 1e-15);
+    ck_assert_double_eq_tol(rxg_a->s_amb, 0.0, 1e-15);
+    ck_assert_double_eq_tol(age_d->bias_score, 0.0, 1e-15);
+    ck_assert_double_eq_tol(age_a->s_amb, 1.0, 1e-15);
+    sea_bbq_result_free(&r);
+    /* only disambiguated items: s_AMB is undefined */
+    memset(&r, 0, sizeof r);
+    ck_assert_int_eq(sea__bbq_tally(&r, d, idx, &scores[0][0], 4, &err), SEA_OK);
+    ck_assert(isnan(r.s_amb));
+    ck_assert_double_eq_tol(r.s_dis, 1.0 / 3.0, 1e-15);
+    sea_bbq_result_free(&r);
+    sea_bbq_free(d);
+}
+END_TEST
+
+START_TEST(test_bbq_context_condition_checked)
+{
+    char path[] = "/tmp/sea-bbq-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f;
+    sea_bbq *d;
+    sea_err err;
+    char line[8192];
+    FILE *src = fopen(fixture("sea/bbq7.jsonl"), "r");
+    ck_assert_int_ge(fd, 0);
+    ck_assert_ptr_nonnull(src);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, src));
+    fclose(src);
+    {
+        char *p = strstr(line, "\"disambig\"");
+        ck_assert_ptr_nonnull(p);
+        memcpy(p, "\"sideways\"", 10);
+    }
+    f = fdopen(fd, "w");
+    fputs(line, f);
+    fclose(f);
+    ck_assert_int_eq(sea_bbq_load(&d, path, &err), SEA_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "line 1: context_condition must be ambig or disambig"), "%s", err.msg);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(test_bbq_bundled_model)
+{
+    sea_model *m;
+    sea_tokenizer *tok;
+    sea_bbq *d;
+    sea_bbq_result r;
+    sea_err err;
+    sea_eval_params ep = sea_eval_default_params();
+    ck_assert_msg(sea_model_open(&m, model_dir("kjv-demo"), &err) == SEA_OK, "%s", err.msg);
+    ck_assert_int_eq(sea_tokenizer_open(&tok, model_dir("kjv-demo"), &err), SEA_OK);
+    ck_assert_int_eq(sea_model_config(m)->max_pos, 512);
+    ck_assert_msg(sea_bbq_load(&d, fixture("sea/bbq-ambig8.jsonl"), &err) == SEA_OK, "%s", err.msg);
+    ep.limit = 2;
+    ck_assert_int_eq(sea_eval_bbq(&r, m, tok, d, &ep, &err), SEA_ERR_LIMIT);
+    ck_assert_msg(strstr(err.msg, "longer than the model's 512 positions"), "%s", err.msg);
+    ep.truncate_context = 1;
+    ck_assert_msg(sea_eval_bbq(&r, m, tok, d, &ep, &err) == SEA_OK, "%s", err.msg);
+    ck_assert_uint_eq(r.all.n, 2);
+    ck_assert_uint_eq(r.n_truncated, 2); /* these prompts are ~700 tokens */
+    for (int k = 0; k < 6; k++) ck_assert(isfinite(r.scores[k]) && r.scores[k] < 0);
+    sea_bbq_result_free(&r);
+    sea_bbq_free(d);
+    sea_tokenizer_close(tok);
+    sea_model_close(m);
+}
+END_TEST
+
 START_TEST(test_folds)
 {
     size_t *idx, n;
@@ -142,6 +272,9 @@ int main(void)
     TCase *tc = tcase_create("eval");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_bbq_metrics);
+    tcase_add_test(tc, test_bbq_ambig_scores);
+    tcase_add_test(tc, test_bbq_context_condition_checked);
+    tcase_add_test(tc, test_bbq_bundled_model);
     tcase_add_test(tc, test_folds);
     tcase_add_test(tc, test_csv);
     suite_add_tcase(s, tc);

@@ -398,6 +398,111 @@ START_TEST(test_editor_checks)
 }
 END_TEST
 
+/* capture of the MLP output at the last position of every forward call, layer by layer */
+typedef struct last_cap {
+    float *x; /* [n_layer, d] */
+} last_cap;
+
+static sea_status cap_last(void *user, sea_site site, int layer, float *x, int T, int pos0, int d)
+{
+    last_cap *c = user;
+    (void)site;
+    (void)pos0;
+    memcpy(c->x + (size_t)layer * (size_t)d, x + (size_t)(T - 1) * (size_t)d, (size_t)d * sizeof(float));
+    return SEA_OK;
+}
+
+START_TEST(test_trace_min_new_tokens)
+{
+    /* kjv-demo with EOS = 644: greedy after [1, 1131, 323, 2641] is 333 323 880 2071 323 644
+     * (Hugging Face golden, tests/check_generate.c), so the neutral completion stops after five
+     * tokens; with min_new_tokens 6 the sixth token is the best one that is not 644. The base
+     * activation must be the MLP output at the last token fed: c5 = 323 without the minimum,
+     * the runner-up t6 with it, each computed here by plain forward calls. */
+    static const int32_t ids[4] = {1, 1131, 323, 2641};
+    static const int32_t cont[5] = {333, 323, 880, 2071, 323};
+    const char *dir = tmp_model_variant("\"eos_token_id\": 2", "\"eos_token_id\": 644");
+    sea_model *m;
+    sea_tokenizer *tok = kjv_tok();
+    sea_ctx *c;
+    sea_err err;
+    char *text, line[512];
+    size_t tl;
+    sea_demos *d;
+    sea_acts *a0, *a6, *a5;
+    sea_trace_params tp = sea_trace_default_params();
+    const sea_llama_config *cfg;
+    last_cap cap;
+    const float *logits;
+    int32_t seq[9], t6 = -1;
+    size_t row;
+    float *want5, *want6;
+    ck_assert_msg(sea_model_open(&m, dir, &err) == SEA_OK, "%s", err.msg);
+    cfg = sea_model_config(m);
+    row = (size_t)cfg->n_layer * (size_t)cfg->d;
+    ck_assert_int_eq(sea_detokenize(tok, ids + 1, 3, 0, &text, &tl, &err), SEA_OK);
+    snprintf(line, sizeof line, "{\"prompt\": \"%s\", \"positive\": \" a\", \"negative\": \" b\"}\n", text);
+    ck_assert_int_eq(sea_demos_parse(&d, line, strlen(line), "mem", &err), SEA_OK);
+    tp.max_new_tokens = 6;
+    ck_assert_msg(sea_trace(&a0, m, tok, d, &tp, &err) == SEA_OK, "%s", err.msg);
+    tp.max_new_tokens = 5;
+    ck_assert_msg(sea_trace(&a5, m, tok, d, &tp, &err) == SEA_OK, "%s", err.msg);
+    tp.max_new_tokens = 6;
+    tp.min_new_tokens = 6;
+    ck_assert_msg(sea_trace(&a6, m, tok, d, &tp, &err) == SEA_OK, "%s", err.msg);
+    tp.min_new_tokens = 7;
+    {
+        sea_acts *bad = NULL;
+        ck_assert_int_eq(sea_trace(&bad, m, tok, d, &tp, &err), SEA_ERR_ARG);
+        ck_assert_ptr_null(bad);
+        ck_assert_msg(strstr(err.msg, "min_new_tokens"), "%s", err.msg);
+    }
+    /* by hand: the prompt and c1..c5 in one call, then the runner-up */
+    cap.x = malloc(row * sizeof(float));
+    want5 = malloc(row * sizeof(float));
+    want6 = malloc(row * sizeof(float));
+    ck_assert_int_eq(sea_ctx_new(&c, m, NULL, &err), SEA_OK);
+    ck_assert_int_eq(sea_ctx_add_hook(c, cap_last, &cap, 1u << SEA_SITE_MLP, &err), SEA_OK);
+    memcpy(seq, ids, sizeof ids);
+    memcpy(seq + 4, cont, sizeof cont);
+    ck_assert_int_eq(sea_forward(c, seq, 9, SEA_LOGITS_LAST, &logits, &err), SEA_OK);
+    memcpy(want5, cap.x, row * sizeof(float));
+    for (int i = 0; i < cfg->n_vocab; i++)
+        if (i != 644 && (t6 < 0 || logits[i] > logits[t6])) t6 = i;
+    {
+        int top = 0;
+        for (int i = 1; i < cfg->n_vocab; i++)
+            if (logits[i] > logits[top]) top = i;
+        ck_assert_int_eq(top, 644); /* the EOS really is what greedy picks here */
+    }
+    ck_assert_int_eq(sea_forward(c, &t6, 1, SEA_LOGITS_NONE, NULL, &err), SEA_OK);
+    memcpy(want6, cap.x, row * sizeof(float));
+    {
+        double e0 = rel_max_err(sea_acts_view(a0, SEA_ACTS_BASE), want5, row, 1e-30);
+        double e5 = rel_max_err(sea_acts_view(a5, SEA_ACTS_BASE), want5, row, 1e-30);
+        double e6 = rel_max_err(sea_acts_view(a6, SEA_ACTS_BASE), want6, row, 1e-30);
+        double d56 = rel_max_err(want6, want5, row, 1e-30);
+        ck_assert_msg(e0 <= 1e-4 && e5 <= 1e-4, "stopped at EOS: %.3g %.3g", e0, e5);
+        ck_assert_msg(e6 <= 1e-4, "min_new_tokens 6: %.3g", e6);
+        ck_assert_msg(d56 > 1e-2, "the two activations should differ (%.3g)", d56);
+        /* positive and negative are not affected */
+        ck_assert(rel_max_err(sea_acts_view(a6, SEA_ACTS_POSITIVE), sea_acts_view(a0, SEA_ACTS_POSITIVE), row, 1e-30) == 0);
+    }
+    free(cap.x);
+    free(want5);
+    free(want6);
+    sea_ctx_free(c);
+    sea_acts_free(a0);
+    sea_acts_free(a5);
+    sea_acts_free(a6);
+    sea_demos_free(d);
+    sea_free(text);
+    sea_tokenizer_close(tok);
+    sea_model_close(m);
+    tmp_model_remove(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sea");
@@ -405,6 +510,7 @@ int main(void)
     tcase_set_timeout(tc, 900);
     tcase_add_test(tc, test_trace_golden);
     tcase_add_test(tc, test_trace_threads_and_shards);
+    tcase_add_test(tc, test_trace_min_new_tokens);
     tcase_add_test(tc, test_edits_fixture_rows);
     tcase_add_test(tc, test_edits_shared_full);
     tcase_add_test(tc, test_truthfulqa_golden);

@@ -14,7 +14,7 @@ include tests/tokenizer.mk
 include tests/linalg.mk
 include tests/spectral.mk
 include tests/eval.mk
-include tests/examples.mk
+include tests/cli.mk
 include tests/security.mk
 endif
 

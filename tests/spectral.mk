@@ -29,3 +29,8 @@ check_PROGRAMS += tests/check_provenance
 tests_check_provenance_SOURCES = tests/check_provenance.c
 tests_check_provenance_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_provenance_LDADD = $(TEST_LDADD)
+# sea bake: a linear edit folded into down_proj equals forward --edit
+check_PROGRAMS += tests/check_bake
+tests_check_bake_SOURCES = tests/check_bake.c
+tests_check_bake_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_bake_LDADD = $(TEST_LDADD)

@@ -70,6 +70,27 @@ SEA_API sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, i
 /* Running statistics: mean over edited tokens of ||z_edited - z|| / ||z||. */
 SEA_API double sea_editor_mean_change(const sea_editor *e);
 
+/* ---- baking a linear edit into the weights (doc/SPECTRAL.md, "Baked edits") ----
+ * The sum and average merges are linear: z' = E z with E = c (I + U+U+ᵀ − U-U-ᵀ), c = 1 or 1/2,
+ * and with strength λ, z' = z + λ(E z − z). sea_bake writes a copy of a Hugging Face model
+ * directory whose down_proj weights of the selected layers are W' = W + λ(E W − W) (as F32),
+ * so that any runtime computes the edited model. Other files are copied as they are, weight
+ * files of other formats (.bin, .pt, .gguf, ...) left out (*n_skipped counts them); the
+ * edited safetensors files carry the metadata entry "sea_bake" describing the edit. Refused
+ * with the reason: the seq-norm and token-norm merges, feature maps, centred projections
+ * (not linear), a projection that does not fit the model, an existing out_dir. Nothing is
+ * left behind on failure. */
+typedef struct sea_bake_params {
+    sea_merge merge;     /* SEA_MERGE_SUM (default) or SEA_MERGE_AVERAGE */
+    const char *layers;  /* NULL: every layer the projection file has */
+    double scale;        /* λ (default 1; 0 writes the original weights as F32) */
+} sea_bake_params;
+
+SEA_API sea_bake_params sea_bake_default_params(void);
+SEA_API sea_status sea_bake(const char *model_dir, const sea_proj *p, const char *proj_name,
+                            const sea_bake_params *bp, const char *out_dir, size_t *n_skipped,
+                            sea_err *err);
+
 #ifdef __cplusplus
 }
 #endif

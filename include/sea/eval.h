@@ -33,6 +33,8 @@ typedef struct sea_eval_params {
     sea_edit_params edit;   /* how to apply them */
     sea_progress_fn progress;
     void *progress_user;
+    int truncate_context;   /* BBQ: when prompt + answer exceeds the model's positions, drop the
+                             * oldest prompt tokens (after BOS) so it fits, instead of an error */
 } sea_eval_params;
 
 SEA_API sea_eval_params sea_eval_default_params(void);
@@ -75,6 +77,10 @@ typedef struct sea_tqa_result {
     const char **category;  /* [n_categories], first-seen order (borrowed from the data) */
     double *cat_mc1, *cat_mc2, *cat_mc3;
     size_t *cat_n;
+    double *answer_scores;  /* summed log-probability of every answer: question k's true answers
+                             * (as sea_tqa_question lists them) then its false ones, from
+                             * answer_scores[answer_start[k]] */
+    size_t *answer_start;   /* [n + 1] */
     sea_eval_cost cost;
 } sea_tqa_result;
 
@@ -82,10 +88,11 @@ SEA_API sea_status sea_eval_truthfulqa(sea_tqa_result *out, const sea_model *m, 
                                        const sea_tqa *data, const sea_eval_params *p, sea_err *err);
 SEA_API void sea_tqa_result_free(sea_tqa_result *r);
 
-/* ---- BBQ (disambiguated; SEA-SPEC §5.2) ---- */
+/* ---- BBQ (SEA-SPEC §5.2; ambiguous and disambiguated contexts) ---- */
 typedef struct sea_bbq sea_bbq;
 /* Read BBQ JSON Lines (context, question, ans0..2, label, answer_info, additional_metadata,
- * question_polarity, category). Errors name the line. */
+ * question_polarity, category; context_condition "ambig" or "disambig", disambig when absent).
+ * Errors name the line. */
 SEA_API sea_status sea_bbq_load(sea_bbq **out, const char *path, sea_err *err);
 SEA_API void sea_bbq_free(sea_bbq *d);
 SEA_API size_t sea_bbq_count(const sea_bbq *d);
@@ -96,16 +103,22 @@ typedef struct sea_bbq_stats {
     size_t n;
     double accuracy;      /* 1[s(gold) > both others] */
     double unknown_rate;  /* top choice is the "unknown" option */
-    double bias_score;    /* 2 * n_biased / n_non_unknown - 1 (BBQ's s_DIS) */
+    double bias_score;    /* 2 * n_biased / n_non_unknown - 1 over these items (0 when every
+                           * choice is unknown); on disambiguated items, BBQ's s_DIS */
+    double s_amb;         /* (1 - accuracy) * bias_score; on ambiguous items, BBQ's s_AMB */
     double stereotype_rate; /* stereotypical predictions among items whose gold answer is anti-stereotypical */
     size_t n_non_unknown, n_biased, n_anti, n_stereo_on_anti;
 } sea_bbq_stats;
 
 typedef struct sea_bbq_result {
-    sea_bbq_stats all;
+    sea_bbq_stats all;          /* every item, whatever its context condition */
+    sea_bbq_stats disambig, ambig; /* by context condition (n = 0 when there is none) */
+    double s_dis, s_amb;        /* disambig.bias_score and ambig.s_amb (NAN when n = 0) */
     size_t n_categories;
     const char **category;      /* borrowed from the data */
     sea_bbq_stats *by_category;
+    sea_bbq_stats *by_category_disambig, *by_category_ambig; /* [n_categories] */
+    size_t n_truncated;         /* items whose prompt lost tokens to truncate_context */
     size_t *index;              /* [all.n] item indices */
     int *pred;                  /* [all.n] chosen answer 0..2 */
     double *scores;             /* [all.n * 3] mean log-probabilities */

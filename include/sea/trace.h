@@ -41,6 +41,8 @@ typedef struct sea_trace_params {
     sea_template tmpl;      /* default SEA_TEMPLATE_NONE */
     const char *system;     /* system prompt for the template, or NULL */
     int max_new_tokens;     /* neutral completion length (default 64) */
+    int min_new_tokens;     /* EOS is never chosen before this many new tokens (default 0; at
+                             * most max_new_tokens): the argmax skips the EOS ids */
     size_t shard_i, shard_n;/* trace demonstrations j with j % shard_n == shard_i (default 0/1) */
     int n_threads;          /* 0 = all processors */
     const char *model_name; /* recorded in the metadata (default: the model directory) */

@@ -307,13 +307,15 @@ int cmd_demo(int argc, char **argv)
     }
     para("On a 6.5 M-parameter model trained on one book the effect is modest, as in the paper, where SEA\n"
          "moves TruthfulQA MC1 of Llama-2-7B-chat by a few points. The same three steps on your own data:");
-    printf("\n    sea trace --demos demos.jsonl --out acts.safetensors        # step 1\n"
+    /* every line runs as printed on the model the demo used (in the current directory) */
+    printf("\n    sea trace -m %s --demos %s --out acts.safetensors        # step 1\n"
            "    sea fit --acts acts.safetensors --out proj.safetensors --plot plots   # step 2\n"
-           "    sea generate -p \"...\" --edit proj.safetensors --layers %s       # step 3\n"
-           "    sea eval pairs --data heldout.jsonl --edit proj.safetensors     # step 4\n"
-           "    sea eval truthfulqa --data TruthfulQA.csv --edit proj.safetensors --layers last:21\n\n"
-           "doc/GUIDE.md explains every option. Demo finished in %.1f s.\n",
-           layers, cli_now() - t_start);
+           "    sea generate -m %s -p \"And God said\" --edit proj.safetensors --layers %s   # step 3\n"
+           "    sea eval pairs -m %s --data %s --edit proj.safetensors --layers %s   # step 4\n"
+           "    sea bake -m %s --edit proj.safetensors --layers %s --merge sum --out kjv-edited\n\n"
+           "With your own data: 'sea demos' builds the paper's demonstrations, 'sea eval truthfulqa|bbq'\n"
+           "scores the paper's benchmarks. doc/GUIDE.md explains every option. Demo finished in %.1f s.\n",
+           dir, demos_path, dir, layers, dir, heldout_path, layers, dir, layers, cli_now() - t_start);
     rc = CLI_EXIT_OK;
     goto out;
 fail:

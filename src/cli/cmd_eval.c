@@ -19,20 +19,90 @@ static void json_str(sea_buf *b, const char *s)
     sea__buf_json_string(b, s, strlen(s));
 }
 
-static void print_tqa(const sea_tqa_result *r, int json, int details, const char *edit)
+/* What was applied: the projection file, the edited layers, the merge and the projection's
+ * own settings, so that a result file says where it came from. "null" without an edit. */
+static void edit_json(sea_buf *b, const char *path, const sea_proj *proj, const sea_edit_params *ep)
 {
+    int first = 1;
+    size_t n_layer;
+    unsigned char *mask;
+    sea_err err;
+    sea__buf_puts(b, ",\"edit\":");
+    if (!path || !proj) {
+        sea__buf_puts(b, "null");
+        return;
+    }
+    json_str(b, path);
+    n_layer = sea_proj_n_layer(proj);
+    sea__buf_puts(b, ",\"layers\":[");
+    mask = calloc(n_layer ? n_layer : 1, 1);
+    if (mask && (ep->layers ? sea_layers_parse(mask, ep->layers, (int)n_layer, &err) == SEA_OK : 1))
+        for (size_t l = 0; l < n_layer; l++)
+            if ((ep->layers ? mask[l] : 1) && sea_proj_has_layer(proj, l)) {
+                sea__buf_printf(b, "%s%zu", first ? "" : ",", l);
+                first = 0;
+            }
+    free(mask);
+    sea__buf_puts(b, "],\"merge\":");
+    json_str(b, sea_merge_name(ep->merge));
+    sea__buf_puts(b, ",\"feature\":");
+    json_str(b, sea_feature_name(sea_proj_feature(proj)));
+    sea__buf_puts(b, ",\"projection\":{\"site\":");
+    json_str(b, sea_proj_site(proj));
+    sea__buf_printf(b, ",\"d\":%zu,\"n_layer\":%zu,\"n_demos\":%zu,\"k_ratio_pos\":", sea_proj_d(proj), n_layer,
+                    sea_proj_n_demos(proj));
+    sea__buf_json_double(b, sea_proj_k_ratio(proj, 1));
+    sea__buf_puts(b, ",\"k_ratio_neg\":");
+    sea__buf_json_double(b, sea_proj_k_ratio(proj, -1));
+    sea__buf_puts(b, ",\"alpha\":");
+    sea__buf_json_double(b, sea_proj_alpha(proj));
+    sea__buf_puts(b, ",\"eps\":");
+    sea__buf_json_double(b, sea_proj_eps(proj));
+    sea__buf_printf(b, ",\"center\":%s,\"k\":{", sea_proj_center(proj) ? "true" : "false");
+    first = 1;
+    for (size_t l = 0; l < n_layer; l++) {
+        size_t kp = 0, kn = 0;
+        if (!sea_proj_has_layer(proj, l)) continue;
+        sea_proj_u_pos(proj, l, &kp);
+        sea_proj_u_neg(proj, l, &kn);
+        sea__buf_printf(b, "%s\"%zu\":[%zu,%zu]", first ? "" : ",", l, kp, kn);
+        first = 0;
+    }
+    sea__buf_puts(b, "}}");
+}
+
+typedef struct out_desc {
+    const char *edit;           /* projection path or NULL */
+    const sea_proj *proj;
+    const sea_edit_params *ep;
+    const char *data;           /* the data file */
+    int folds, fold;            /* folds 0: all items */
+} out_desc;
+
+/* The fields every result object starts with after "task": data, fold, the edit. */
+static void head_json(sea_buf *b, const out_desc *o)
+{
+    sea__buf_puts(b, ",\"data\":");
+    json_str(b, o->data);
+    if (o->folds > 0) sea__buf_printf(b, ",\"folds\":%d,\"fold\":%d", o->folds, o->fold);
+    edit_json(b, o->edit, o->proj, o->ep);
+}
+
+static void print_tqa(const sea_tqa_result *r, const sea_tqa *data, int json, int details, const out_desc *o)
+{
+    const char *edit = o->edit;
     if (json) {
         sea_buf b;
         sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"truthfulqa\",\"mc1\":");
+        sea__buf_puts(&b, "{\"task\":\"truthfulqa\"");
+        head_json(&b, o);
+        sea__buf_puts(&b, ",\"mc1\":");
         sea__buf_json_double(&b, r->mc1);
         sea__buf_puts(&b, ",\"mc2\":");
         sea__buf_json_double(&b, r->mc2);
         sea__buf_puts(&b, ",\"mc3\":");
         sea__buf_json_double(&b, r->mc3);
-        sea__buf_printf(&b, ",\"n\":%zu,\"edit\":", r->n);
-        if (edit) json_str(&b, edit);
-        else sea__buf_puts(&b, "null");
+        sea__buf_printf(&b, ",\"n\":%zu", r->n);
         sea__buf_puts(&b, ",\"categories\":{");
         for (size_t c = 0; c < r->n_categories; c++) {
             if (c) sea__buf_putc(&b, ',');
@@ -49,9 +119,24 @@ static void print_tqa(const sea_tqa_result *r, int json, int details, const char
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
             sea__buf_puts(&b, ",\"questions\":[");
-            for (size_t k = 0; k < r->n; k++)
-                sea__buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g}", k ? "," : "", r->index[k],
-                                r->q_mc1[k], r->q_mc2[k], r->q_mc3[k]);
+            for (size_t k = 0; k < r->n; k++) {
+                const sea_tqa_question *q = sea_tqa_at(data, r->index[k]);
+                const double *sc = r->answer_scores + r->answer_start[k];
+                sea__buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g,\"true\":[", k ? "," : "",
+                                r->index[k], r->q_mc1[k], r->q_mc2[k], r->q_mc3[k]);
+                for (size_t a = 0; a < q->n_true; a++) {
+                    sea__buf_puts(&b, a ? ",{\"answer\":" : "{\"answer\":");
+                    json_str(&b, q->true_answers[a]);
+                    sea__buf_printf(&b, ",\"score\":%.9g%s}", sc[a], strcmp(q->true_answers[a], q->best) ? "" : ",\"best\":true");
+                }
+                sea__buf_puts(&b, "],\"false\":[");
+                for (size_t a = 0; a < q->n_false; a++) {
+                    sea__buf_puts(&b, a ? ",{\"answer\":" : "{\"answer\":");
+                    json_str(&b, q->false_answers[a]);
+                    sea__buf_printf(&b, ",\"score\":%.9g}", sc[q->n_true + a]);
+                }
+                sea__buf_puts(&b, "]}");
+            }
             sea__buf_putc(&b, ']');
         }
         sea__buf_puts(&b, "}\n");
@@ -75,33 +160,73 @@ static void print_tqa(const sea_tqa_result *r, int json, int details, const char
 static void bbq_stats_json(sea_buf *b, const sea_bbq_stats *s)
 {
     sea__buf_printf(b, "{\"n\":%zu,\"accuracy\":", s->n);
+    if (!s->n) {
+        sea__buf_puts(b, "null}");
+        return;
+    }
     sea__buf_json_double(b, s->accuracy);
     sea__buf_puts(b, ",\"unknown_rate\":");
     sea__buf_json_double(b, s->unknown_rate);
     sea__buf_puts(b, ",\"bias_score\":");
     sea__buf_json_double(b, s->bias_score);
+    sea__buf_puts(b, ",\"s_amb\":");
+    sea__buf_json_double(b, s->s_amb);
     sea__buf_puts(b, ",\"stereotype_rate\":");
     sea__buf_json_double(b, s->stereotype_rate);
-    sea__buf_putc(b, '}');
+    sea__buf_printf(b, ",\"n_non_unknown\":%zu,\"n_biased\":%zu,\"n_anti\":%zu,\"n_stereo_on_anti\":%zu}",
+                    s->n_non_unknown, s->n_biased, s->n_anti, s->n_stereo_on_anti);
 }
 
-static void print_bbq(const sea_bbq_result *r, int json, int details, const char *edit)
+/* One table row; ambiguous rows show s_AMB in the last column, the others the stereotype rate
+ * (which needs a gold answer that names a group). */
+static void bbq_row(const char *name, const sea_bbq_stats *s, int ambig)
 {
+    if (!s->n) return;
+    printf("  %-22.22s %5zu %9.4f %9.4f %9.4f %9.4f\n", name, s->n, s->accuracy, s->unknown_rate, s->bias_score,
+           ambig ? s->s_amb : s->stereotype_rate);
+}
+
+static void bbq_table(const sea_bbq_result *r, const char *title, const sea_bbq_stats *all, const sea_bbq_stats *by,
+                      int ambig)
+{
+    if (!all->n) return;
+    printf("%s\n  %-22s %5s %9s %9s %9s %9s\n", title, "category", "n", "accuracy", "unknown", "bias",
+           ambig ? "s_AMB" : "stereo");
+    for (size_t c = 0; c < r->n_categories; c++) bbq_row(r->category[c], &by[c], ambig);
+    bbq_row("all", all, ambig);
+    putchar('\n');
+}
+
+static void print_bbq(const sea_bbq_result *r, int json, int details, const out_desc *o)
+{
+    const char *edit = o->edit;
     if (json) {
         sea_buf b;
         sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"bbq\",");
-        sea__buf_puts(&b, "\"edit\":");
-        if (edit) json_str(&b, edit);
-        else sea__buf_puts(&b, "null");
+        sea__buf_puts(&b, "{\"task\":\"bbq\"");
+        head_json(&b, o);
         sea__buf_puts(&b, ",\"all\":");
         bbq_stats_json(&b, &r->all);
-        sea__buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"categories\":{", r->all.accuracy, r->all.n);
+        sea__buf_puts(&b, ",\"disambig\":");
+        bbq_stats_json(&b, &r->disambig);
+        sea__buf_puts(&b, ",\"ambig\":");
+        bbq_stats_json(&b, &r->ambig);
+        sea__buf_puts(&b, ",\"s_dis\":");
+        sea__buf_json_double(&b, r->s_dis);
+        sea__buf_puts(&b, ",\"s_amb\":");
+        sea__buf_json_double(&b, r->s_amb);
+        sea__buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"n_truncated\":%zu,\"categories\":{", r->all.accuracy,
+                        r->all.n, r->n_truncated);
         for (size_t c = 0; c < r->n_categories; c++) {
             if (c) sea__buf_putc(&b, ',');
             json_str(&b, r->category[c]);
-            sea__buf_putc(&b, ':');
+            sea__buf_puts(&b, ":{\"all\":");
             bbq_stats_json(&b, &r->by_category[c]);
+            sea__buf_puts(&b, ",\"disambig\":");
+            bbq_stats_json(&b, &r->by_category_disambig[c]);
+            sea__buf_puts(&b, ",\"ambig\":");
+            bbq_stats_json(&b, &r->by_category_ambig[c]);
+            sea__buf_putc(&b, '}');
         }
         sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
@@ -117,28 +242,27 @@ static void print_bbq(const sea_bbq_result *r, int json, int details, const char
         sea__buf_free(&b);
         return;
     }
-    printf("BBQ (disambiguated), %zu items%s%s\n\n", r->all.n, edit ? ", edited with " : ", unedited", edit ? edit : "");
-    printf("  %-22s %5s %9s %9s %9s %9s\n", "category", "n", "accuracy", "unknown", "bias", "stereo");
-    for (size_t c = 0; c < r->n_categories; c++) {
-        const sea_bbq_stats *s = &r->by_category[c];
-        printf("  %-22.22s %5zu %9.4f %9.4f %9.4f %9.4f\n", r->category[c], s->n, s->accuracy, s->unknown_rate,
-               s->bias_score, s->stereotype_rate);
-    }
-    printf("  %-22s %5zu %9.4f %9.4f %9.4f %9.4f\n\n", "all", r->all.n, r->all.accuracy, r->all.unknown_rate,
-           r->all.bias_score, r->all.stereotype_rate);
+    printf("BBQ, %zu items (%zu disambiguated, %zu ambiguous)%s%s\n\n", r->all.n, r->disambig.n, r->ambig.n,
+           edit ? ", edited with " : ", unedited", edit ? edit : "");
+    bbq_table(r, "disambiguated contexts (bias = s_DIS)", &r->disambig, r->by_category_disambig, 0);
+    bbq_table(r, "ambiguous contexts", &r->ambig, r->by_category_ambig, 1);
+    if (r->disambig.n && r->ambig.n) bbq_table(r, "all items", &r->all, r->by_category, 0);
+    if (r->disambig.n) printf("s_DIS = %+.4f (bias on disambiguated contexts)\n", r->s_dis);
+    if (r->ambig.n) printf("s_AMB = %+.4f ((1 - accuracy) x bias on ambiguous contexts)\n", r->s_amb);
+    if (r->n_truncated) printf("%zu items had their prompt's oldest tokens dropped to fit the model (--truncate-context)\n", r->n_truncated);
     printf("accuracy: gold answer strictly most likely; unknown: top choice is the unknown option;\n"
-           "bias: 2 x biased / non-unknown - 1 (BBQ s_DIS); stereo: stereotypical choices where the gold\n"
-           "answer is anti-stereotypical. %.1f s\n", r->cost.seconds);
+           "bias: 2 x biased / non-unknown - 1; s_AMB: (1 - accuracy) x bias; stereo: stereotypical\n"
+           "choices where the gold answer is anti-stereotypical. %.1f s\n", r->cost.seconds);
 }
 
-static void print_pairs(const sea_pairs_result *r, int json, int details, const char *edit)
+static void print_pairs(const sea_pairs_result *r, int json, int details, const out_desc *o)
 {
+    const char *edit = o->edit;
     if (json) {
         sea_buf b;
         sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"pairs\",\"edit\":");
-        if (edit) json_str(&b, edit);
-        else sea__buf_puts(&b, "null");
+        sea__buf_puts(&b, "{\"task\":\"pairs\"");
+        head_json(&b, o);
         sea__buf_printf(&b, ",\"n\":%zu,\"prefer_positive\":", r->n);
         sea__buf_json_double(&b, r->prefer_positive);
         sea__buf_puts(&b, ",\"mean_margin\":");
@@ -166,9 +290,10 @@ int cmd_eval(int argc, char **argv)
 {
     const char *dir = NULL, *data = NULL, *tmpl = "none", *system = NULL;
     long limit = 0, folds = 0, fold = -1, threads = 0;
-    int json = 0, quiet = 0, details = 0, is_tqa;
+    int json = 0, quiet = 0, details = 0, truncate = 0, is_tqa;
+    out_desc od;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 11] = {
+    cli_opt opts[CLI_EDIT_N_OPTS + 12] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"data", 0, CLI_STR, &data, "FILE", "TruthfulQA.csv, or BBQ JSON Lines (e.g. All-validation-disambig.jsonl)", 0, -1, NULL},
         {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
@@ -180,6 +305,7 @@ int cmd_eval(int argc, char **argv)
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
         {"details", 0, CLI_FLAG, &details, NULL, "with --json: per-question scores (for paired tests)", 0, -1, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
+        {"truncate-context", 0, CLI_FLAG, &truncate, NULL, "bbq: drop a prompt's oldest tokens (after BOS) when it does not fit the model", 0, -1, NULL},
     };
     char *pos[2];
     int n_pos, rc;
@@ -190,8 +316,12 @@ int cmd_eval(int argc, char **argv)
     sea_eval_params ep = sea_eval_default_params();
     sea_proj *proj = NULL;
     double t0;
-    cli_edit_opts_init(&eo, opts + 11);
-    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
+    if (argc > 1 && !strcmp(argv[1], "combine")) {
+        argv[1] = (char *)"eval combine";
+        return cmd_eval_combine(argc - 1, argv + 1);
+    }
+    cli_edit_opts_init(&eo, opts + 12);
+    rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE (or: combine RESULT.json...) [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
                    "truthfulqa: MC1/MC2/MC3 with the 6-shot QA primer, answers scored by summed\n"
                    "log-probability (SEA-SPEC §5.1). bbq: accuracy, unknown rate, bias score and\n"
                    "stereotype rate on disambiguated BBQ, answers scored by mean log-probability\n"
@@ -215,6 +345,7 @@ int cmd_eval(int argc, char **argv)
     ep.n_threads = (int)threads;
     ep.progress = quiet ? NULL : on_progress;
     ep.progress_user = &t0;
+    ep.truncate_context = truncate;
     dir = cli_model_dir(dir);
     if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) goto fail;
@@ -229,6 +360,12 @@ int cmd_eval(int argc, char **argv)
         if (sea_proj_open(&proj, eo.proj, &err) != SEA_OK) goto fail;
         ep.proj = proj;
     }
+    od.edit = eo.proj;
+    od.proj = proj;
+    od.ep = &ep.edit;
+    od.data = data;
+    od.folds = ep.folds;
+    od.fold = ep.fold;
     t0 = cli_now();
     if (is_tqa) {
         sea_tqa *d = NULL;
@@ -239,7 +376,7 @@ int cmd_eval(int argc, char **argv)
             sea_tqa_free(d);
             goto fail;
         }
-        print_tqa(&r, json, details, eo.proj);
+        print_tqa(&r, d, json, details, &od);
         sea_tqa_result_free(&r);
         sea_tqa_free(d);
     } else if (!strcmp(pos[0], "pairs")) {
@@ -251,7 +388,7 @@ int cmd_eval(int argc, char **argv)
             sea_demos_free(d);
             goto fail;
         }
-        print_pairs(&r, json, details, eo.proj);
+        print_pairs(&r, json, details, &od);
         sea_pairs_result_free(&r);
         sea_demos_free(d);
     } else {
@@ -261,9 +398,16 @@ int cmd_eval(int argc, char **argv)
         if (sea_eval_bbq(&r, m, tok, d, &ep, &err) != SEA_OK) {
             sea__err_prefix(&err, "%s", data);
             sea_bbq_free(d);
+            if (err.status == SEA_ERR_LIMIT && !truncate) {
+                rc = cli_fail_err(argv[0], &err);
+                fprintf(stderr, "sea %s: the BBQ prompt (4-shot header + context) does not fit this model's %d positions;\n"
+                                "  --truncate-context drops each prompt's oldest tokens (after BOS) so that it fits\n",
+                        argv[0], sea_model_config(m)->max_pos);
+                goto out;
+            }
             goto fail;
         }
-        print_bbq(&r, json, details, eo.proj);
+        print_bbq(&r, json, details, &od);
         sea_bbq_result_free(&r);
         sea_bbq_free(d);
     }

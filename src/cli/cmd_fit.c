@@ -127,13 +127,15 @@ static void progress(size_t done, size_t total, void *user)
     cli_progress("fit", done, total, cli_now() - *t0);
 }
 
+static int first_demos(sea_acts **acts, size_t n, const char *path, const char *cmd, int *rc);
+
 int cmd_fit(int argc, char **argv);
 int cmd_fit(int argc, char **argv)
 {
     const char *cmd = argv[0], *acts_path = NULL, *out = NULL, *feature = "none", *layers = "all", *solver = "auto";
     const char *stats = NULL, *plot = NULL;
     double K = 0.99, Kp = NAN, Kn = NAN, alpha = 1.0, eps = 1e-4, t0;
-    long kpos = -1, kneg = -1, threads = 0;
+    long kpos = -1, kneg = -1, threads = 0, n_demos = 0;
     int center = 0, quiet = 0, n_pos, rc, seen_k = 0, seen_kp = 0, seen_kn = 0, seen_fp = 0, seen_fn = 0;
     char *pos[1], msg[512];
     unsigned char *sel = NULL;
@@ -160,6 +162,7 @@ int cmd_fit(int argc, char **argv)
         {"stats", 0, CLI_STR, &stats, "FILE", "write per-layer statistics as JSON", 1, 0, NULL},
         {"plot", 0, CLI_STR, &plot, "DIR", "write SVG figures (explained variance, spectra, signature) into DIR", 1, 0, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress or summary table", 1, 0, NULL},
+        {"n-demos", 0, CLI_INT, &n_demos, "N", "fit on the first N demonstrations only (default: all)", 1, 1e12, NULL},
     };
     rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0],
                    "--acts ACTS --out PROJ [--k-ratio K | --k-ratio-pos K1 --k-ratio-neg K2 | --k-pos k1 --k-neg k2] [options]",
@@ -183,6 +186,7 @@ int cmd_fit(int argc, char **argv)
     if (sea_feature_parse(&fp.feature, feature, &err) || sea_solver_parse(&fp.solver, solver, &err))
         return cli_usage_error(cmd, "%s", err.msg);
     if (sea_acts_open(&acts, acts_path, &err)) return cli_fail_err(cmd, &err);
+    if (n_demos > 0 && first_demos(&acts, (size_t)n_demos, acts_path, cmd, &rc)) return rc;
     sel = malloc(sea_acts_n_layer(acts));
     if (!sel) {
         sea_acts_free(acts);
@@ -240,6 +244,35 @@ out:
     return rc;
 }
 
+/* --n-demos N: replace *acts by its first N demonstrations (the paper's data-efficiency study
+ * fits on the first N of one traced set), provenance kept. Returns 0, or 1 with *rc set. */
+static int first_demos(sea_acts **acts, size_t n, const char *path, const char *cmd, int *rc)
+{
+    sea_acts *a = *acts, *b = NULL;
+    size_t row = sea_acts_n_layer(a) * sea_acts_d(a);
+    int has_meta = 0;
+    const sea_acts_meta *meta = sea_acts_get_meta(a, &has_meta);
+    sea_err err;
+    if (n > sea_acts_n(a)) {
+        *rc = cli_usage_error(cmd, "--n-demos %zu: %s holds %zu demonstrations", n, path, sea_acts_n(a));
+        sea_acts_free(a);
+        return 1;
+    }
+    if (n == sea_acts_n(a)) return 0;
+    if (sea_acts_new(&b, n, sea_acts_n_layer(a), sea_acts_d(a), &err) ||
+        (has_meta && sea_acts_set_meta(b, meta, &err))) {
+        *rc = cli_fail_err(cmd, &err);
+        sea_acts_free(b);
+        sea_acts_free(a);
+        return 1;
+    }
+    for (int w = SEA_ACTS_POSITIVE; w <= SEA_ACTS_BASE; w++)
+        memcpy(sea_acts_data(b, w), sea_acts_view(a, w), n * row * sizeof(float));
+    sea_acts_free(a);
+    *acts = b;
+    return 0;
+}
+
 /* ---- sea proj info (import/export: cmd_proj_pt.c) ---- */
 int cmd_proj(int argc, char **argv);
 int cmd_proj_import(int argc, char **argv);
@@ -291,9 +324,17 @@ int cmd_proj(int argc, char **argv)
         for (size_t l = 0; l < sea_proj_n_layer(p); l++) have += (size_t)sea_proj_has_layer(p, l);
         printf("%s: projections for %zu of %zu layers, d = %zu, fitted on %zu demonstrations at site %s\n", pos[1], have,
                sea_proj_n_layer(p), sea_proj_d(p), sea_proj_n_demos(p), sea_proj_site(p));
-        printf("feature %s (alpha %g, eps %g)%s; K+ = %g, K- = %g (nan: fixed k)\n", sea_feature_name(sea_proj_feature(p)),
-               (double)sea_proj_alpha(p), (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred",
-               sea_proj_k_ratio(p, SEA_PROJ_POS), sea_proj_k_ratio(p, SEA_PROJ_NEG));
+        {
+            char kp[32], kn[32];
+            double rp = sea_proj_k_ratio(p, SEA_PROJ_POS), rn = sea_proj_k_ratio(p, SEA_PROJ_NEG);
+            /* a fixed k has no ratio (NaN in the file): say so instead of printing "nan" */
+            if (rp == rp) snprintf(kp, sizeof kp, "K+ = %g", rp);
+            else snprintf(kp, sizeof kp, "k+ fixed");
+            if (rn == rn) snprintf(kn, sizeof kn, "K- = %g", rn);
+            else snprintf(kn, sizeof kn, "k- fixed");
+            printf("feature %s (alpha %g, eps %g)%s; %s, %s\n", sea_feature_name(sea_proj_feature(p)), (double)sea_proj_alpha(p),
+                   (double)sea_proj_eps(p), sea_proj_center(p) ? ", centred" : ", not centred", kp, kn);
+        }
         if (sea_proj_source(p)) printf("imported: %s\n", sea_proj_source(p));
         if (sea_proj_provenance(p))
             printf("provenance %s\n", sea_proj_provenance(p));

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
+#include "cli/outbuf.h"
 #include "cli/text_input.h"
 #include "core/internal.h"
 #include "sea.h"
@@ -22,6 +23,154 @@ static int on_token(void *user, int32_t id)
     return 0;
 }
 
+/* ---- --prompts FILE.jsonl --out FILE.jsonl: one completion per line, with stop strings ---- */
+#define MAX_STOPS 16
+
+typedef struct batch_state {
+    const char *dir;
+    int32_t *ids;
+    size_t n, cap;
+    const char *stop[MAX_STOPS];
+    int n_stop;
+    int hit;          /* a stop string appeared */
+    size_t cut;       /* completion length in bytes before the stop string */
+    char *text;       /* completion decoded so far */
+} batch_state;
+
+static int on_batch_token(void *user, int32_t id)
+{
+    batch_state *b = user;
+    if (b->n == b->cap) {
+        size_t nc = b->cap ? 2 * b->cap : 64;
+        int32_t *ni = realloc(b->ids, nc * sizeof *ni);
+        if (!ni) return 1;
+        b->ids = ni;
+        b->cap = nc;
+    }
+    b->ids[b->n++] = id;
+    if (!b->n_stop) return 0;
+    free(b->text);
+    b->text = cli_detokenize(b->dir, b->ids, b->n);
+    for (int k = 0; b->text && k < b->n_stop; k++) {
+        const char *at = strstr(b->text, b->stop[k]);
+        if (at) {
+            b->hit = 1;
+            b->cut = (size_t)(at - b->text);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int generate_prompts(const char *cmd, sea_ctx *c, const char *dir, const sea_generate_params *gp,
+                            const char *tmpl, const char *system, const char *stop, const char *in_path,
+                            const char *out_path)
+{
+    FILE *f = fopen(in_path, "rb");
+    char *line = NULL, msg[512];
+    size_t cap = 0, lineno = 0, done = 0;
+    int rc = CLI_EXIT_OK;
+    cli_outbuf o;
+    sea_template t;
+    sea_err err;
+    if (!f) return cli_fail(cmd, "%s: cannot open", in_path);
+    if (sea_template_parse(&t, tmpl, &err) != SEA_OK) {
+        fclose(f);
+        return cli_usage_error(cmd, "--template: %s", err.msg);
+    }
+    cli_outbuf_init(&o);
+    for (;;) {
+        size_t len = 0;
+        int ch;
+        sea_json_doc *doc = NULL;
+        const sea_json *root, *pv, *sv, *idv;
+        batch_state b;
+        char *wrapped = NULL, *text;
+        int32_t *pids = NULL, *out = NULL;
+        size_t np = 0, nout = 0;
+        while ((ch = fgetc(f)) != EOF && ch != '\n') {
+            if (len + 2 > cap) {
+                char *nl = realloc(line, cap ? 2 * cap : 4096);
+                if (!nl || cap > ((size_t)1 << 28)) {
+                    free(nl ? nl : line);
+                    line = NULL;
+                    rc = cli_fail(cmd, "%s: line %zu: too long or out of memory", in_path, lineno + 1);
+                    goto out;
+                }
+                line = nl;
+                cap = cap ? 2 * cap : 4096;
+            }
+            line[len++] = (char)ch;
+        }
+        if (ch == EOF && len == 0) break;
+        lineno++;
+        if (len && line[len - 1] == '\r') len--;
+        if (len == 0) continue;
+        if (sea_json_parse(&doc, line, len, NULL, &err) != SEA_OK) {
+            rc = cli_fail(cmd, "%s: line %zu: %s", in_path, lineno, err.msg);
+            goto out;
+        }
+        root = sea_json_root(doc);
+        pv = root->type == SEA_JSON_OBJECT ? sea_json_get(root, "prompt") : NULL;
+        if (!pv || pv->type != SEA_JSON_STRING) {
+            sea_json_free(doc);
+            rc = cli_fail(cmd, "%s: line %zu: needs a string \"prompt\"", in_path, lineno);
+            goto out;
+        }
+        memset(&b, 0, sizeof b);
+        b.dir = dir;
+        if (stop && *stop) b.stop[b.n_stop++] = stop;
+        sv = sea_json_get(root, "stop");
+        if (sv && sv->type == SEA_JSON_STRING && sv->v.str.len) b.stop[b.n_stop++] = sv->v.str.s;
+        for (size_t k = 0; sv && sv->type == SEA_JSON_ARRAY && k < sv->v.arr.n; k++)
+            if (sv->v.arr.items[k].type == SEA_JSON_STRING && sv->v.arr.items[k].v.str.len && b.n_stop < MAX_STOPS)
+                b.stop[b.n_stop++] = sv->v.arr.items[k].v.str.s;
+        sea_ctx_truncate(c, 0);
+        if (sea_template_apply(&wrapped, t, system, pv->v.str.s, &err) != SEA_OK ||
+            cli_tokenize_text(&pids, &np, dir, wrapped, &err) != SEA_OK ||
+            sea_generate(c, pids, np, gp, on_batch_token, &b, &out, &nout, &err) != SEA_OK) {
+            rc = cli_fail(cmd, "%s: line %zu: %s", in_path, lineno, err.msg);
+            sea_free(wrapped);
+            free(pids);
+            sea_free(out);
+            free(b.ids);
+            free(b.text);
+            sea_json_free(doc);
+            goto out;
+        }
+        text = cli_detokenize(dir, out, nout);
+        cli_outbuf_printf(&o, "{\"index\":%zu", lineno - 1);
+        idv = sea_json_get(root, "id");
+        if (idv && idv->type == SEA_JSON_STRING) {
+            cli_outbuf_puts(&o, ",\"id\":");
+            cli_outbuf_json_string(&o, idv->v.str.s, idv->v.str.len);
+        } else if (idv && idv->type == SEA_JSON_NUMBER)
+            cli_outbuf_printf(&o, ",\"id\":%.17g", idv->v.num.d);
+        cli_outbuf_puts(&o, ",\"prompt\":");
+        cli_outbuf_json_string(&o, pv->v.str.s, pv->v.str.len);
+        cli_outbuf_puts(&o, ",\"completion\":");
+        if (text) cli_outbuf_json_string(&o, text, b.hit ? b.cut : strlen(text));
+        else cli_outbuf_puts(&o, "null");
+        cli_outbuf_printf(&o, ",\"n_tokens\":%zu,\"stop\":\"%s\"}\n", nout,
+                          b.hit ? "stop_string" : (int)nout < gp->n_predict ? "eos" : "length");
+        free(text);
+        sea_free(wrapped);
+        free(pids);
+        sea_free(out);
+        free(b.ids);
+        free(b.text);
+        sea_json_free(doc);
+        done++;
+    }
+    if (cli_outbuf_write(&o, out_path, msg, sizeof msg)) rc = cli_fail(cmd, "%s", msg);
+    else fprintf(stderr, "generate: %zu completions -> %s\n", done, out_path ? out_path : "stdout");
+out:
+    free(line);
+    fclose(f);
+    cli_outbuf_free(&o);
+    return rc;
+}
+
 int cmd_generate(int argc, char **argv)
 {
     const char *dir = NULL, *prompt = NULL, *ids_s = NULL, *tmpl = "none", *system = NULL;
@@ -30,7 +179,8 @@ int cmd_generate(int argc, char **argv)
     int greedy = 0, ignore_eos = 0, json = 0, temp_set = 0, topk_set = 0, topp_set = 0, minp_set = 0,
         seed_set = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 17] = {
+    const char *prompts = NULL, *out_path = NULL, *stop = NULL;
+    cli_opt opts[CLI_EDIT_N_OPTS + 20] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"prompt", 'p', CLI_STR, &prompt, "TEXT", "prompt text (BOS added per the tokenizer)", 0, -1, NULL},
         {"ids", 0, CLI_STR, &ids_s, "LIST", "prompt as comma-separated token ids (used as given)", 0, -1, NULL},
@@ -48,6 +198,9 @@ int cmd_generate(int argc, char **argv)
         {"ctx", 0, CLI_INT, &n_ctx, "N", "context size (default: min(max positions, 4096))", 1, 1 << 24, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print {\"ids\": [...], \"text\": \"...\"} at the end instead of streaming", 0, -1, NULL},
+        {"prompts", 0, CLI_STR, &prompts, "FILE", "JSON Lines of {\"prompt\", optional \"id\", \"stop\"}: one completion each", 0, -1, NULL},
+        {"out", 'o', CLI_STR, &out_path, "FILE", "with --prompts: JSON Lines of completions (default: stdout)", 0, -1, NULL},
+        {"stop", 0, CLI_STR, &stop, "TEXT", "with --prompts: end a completion before TEXT (e.g. $'\\nQ:')", 0, -1, NULL},
     };
     char *pos[1], msg[256];
     int n_pos, rc;
@@ -59,13 +212,15 @@ int cmd_generate(int argc, char **argv)
     size_t n_prompt = 0, n_out = 0;
     sea_generate_params gp = sea_generate_default_params();
     gen_state gs = {NULL, 0};
-    cli_edit_opts_init(&eo, opts + 17);
+    cli_edit_opts_init(&eo, opts + 20);
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(-p TEXT | --ids LIST) [-n N] [--greedy | --temp T --top-k K --top-p P --min-p M --seed S] [--edit PROJ ...]",
                    "Generate a continuation of the prompt, streamed to stdout. Greedy unless a\n"
                    "sampling option (--temp, --top-k, --top-p, --min-p) is given. Stops at an\n"
                    "end-of-sequence token (unless --ignore-eos) or after -n tokens.", pos, 0, &n_pos);
     if (rc >= 0) return rc;
-    if (!prompt == !ids_s) return cli_usage_error(argv[0], "give exactly one of -p TEXT and --ids LIST");
+    if (prompts && (prompt || ids_s || json)) return cli_usage_error(argv[0], "--prompts replaces -p, --ids and --json");
+    if (!prompts && (out_path || stop)) return cli_usage_error(argv[0], "--out and --stop go with --prompts");
+    if (!prompts && !prompt == !ids_s) return cli_usage_error(argv[0], "give exactly one of -p TEXT, --ids LIST and --prompts FILE");
     if (ids_s && (strcmp(tmpl, "none") != 0 || system))
         return cli_usage_error(argv[0], "--template and --system apply to -p TEXT, not to --ids");
     if (greedy && (temp_set || topk_set || topp_set || minp_set))
@@ -83,6 +238,16 @@ int cmd_generate(int argc, char **argv)
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
     if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (prompts) {
+        sea_ctx_params cp = sea_ctx_default_params();
+        cp.n_ctx = (int)n_ctx;
+        cp.n_threads = (int)threads;
+        if (cp.n_ctx > sea_model_config(m)->max_pos) cp.n_ctx = sea_model_config(m)->max_pos;
+        if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
+        if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) goto fail;
+        rc = generate_prompts(argv[0], c, dir, &gp, tmpl, cli_system_prompt(system), stop, prompts, out_path);
+        goto out;
+    }
     if (ids_s) {
         int *v;
         if (cli_parse_int_list(ids_s, &v, &n_prompt, 0, sea_model_config(m)->n_vocab - 1, msg, sizeof msg)) {

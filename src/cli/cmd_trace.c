@@ -31,7 +31,7 @@ int cmd_trace(int argc, char **argv)
 {
     const char *dir = NULL, *demos_path = NULL, *out = NULL, *site = "mlp", *tmpl = "none", *system = NULL,
                *shard = NULL;
-    long max_new = 64, threads = 0;
+    long max_new = 64, min_new = 0, threads = 0;
     int quiet = 0;
     cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
@@ -41,6 +41,7 @@ int cmd_trace(int argc, char **argv)
         {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
         {"system", 0, CLI_STR, &system, "TEXT", "system prompt for the template (llama2-default: the standard Llama-2 one)", 0, -1, NULL},
         {"max-new-tokens", 0, CLI_INT, &max_new, "N", "length of the neutral greedy completion (default 64)", 0, 1 << 20, NULL},
+        {"min-new-tokens", 0, CLI_INT, &min_new, "M", "no EOS before M new tokens (default 0; the paper's BBQ intent: 16)", 0, 1 << 20, NULL},
         {"shard", 0, CLI_STR, &shard, "I/N", "trace only demonstrations j with j % N == I (join with 'sea merge')", 0, -1, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
@@ -70,6 +71,8 @@ int cmd_trace(int argc, char **argv)
         return cli_usage_error(argv[0], "--shard must be I/N with 0 <= I < N, got '%s'", shard);
     tp.system = cli_system_prompt(system);
     tp.max_new_tokens = (int)max_new;
+    if (min_new > max_new) return cli_usage_error(argv[0], "--min-new-tokens must not exceed --max-new-tokens");
+    tp.min_new_tokens = (int)min_new;
     tp.n_threads = (int)threads;
     tp.progress = quiet ? NULL : on_progress;
     tp.progress_user = &t0;

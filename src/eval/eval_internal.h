@@ -61,6 +61,12 @@ sea_status sea__job_make(sea__job *j, const sea_tokenizer *tok, const char *prom
 /* Item indices selected by limit and folds: *idx (caller frees with sea__free), *n. */
 sea_status sea__eval_select(size_t **idx, size_t *n, size_t n_total, const sea_eval_params *p, sea_err *err);
 
+/* BBQ figures from the answer scores ([n * 3], item idx[k] of data): predictions, overall, by
+ * context condition and by category (out's arrays allocated here; free with
+ * sea_bbq_result_free). */
+sea_status sea__bbq_tally(sea_bbq_result *out, const sea_bbq *data, const size_t *idx, const double *scores,
+                          size_t n, sea_err *err);
+
 /* log(sum(exp(v))) over n values, stable; -inf for n == 0 */
 double sea__logsumexp(const double *v, size_t n);
 

@@ -206,6 +206,8 @@ void sea_tqa_result_free(sea_tqa_result *r)
     sea__free(r->cat_mc2);
     sea__free(r->cat_mc3);
     sea__free(r->cat_n);
+    sea__free(r->answer_scores);
+    sea__free(r->answer_start);
     memset(r, 0, sizeof *r);
 }
 
@@ -275,7 +277,8 @@ sea_status sea_eval_truthfulqa(sea_tqa_result *out, const sea_model *m, const se
         out->cat_mc2 = sea__calloc(n_sel, sizeof(double));
         out->cat_mc3 = sea__calloc(n_sel, sizeof(double));
         out->cat_n = sea__calloc(n_sel, sizeof(size_t));
-        if (!out->q_mc1 || !out->q_mc2 || !out->q_mc3 || !out->category || !out->cat_mc1 || !out->cat_mc2 ||
+        out->answer_start = sea__malloc_array(n_sel + 1, sizeof(size_t));
+        if (!out->answer_start || !out->q_mc1 || !out->q_mc2 || !out->q_mc3 || !out->category || !out->cat_mc1 || !out->cat_mc2 ||
             !out->cat_mc3 || !out->cat_n)
             st = sea__err_nomem(err, "results");
     }
@@ -309,8 +312,12 @@ sea_status sea_eval_truthfulqa(sea_tqa_result *out, const sea_model *m, const se
             out->cat_mc2[c] += out->q_mc2[k];
             out->cat_mc3[c] += out->q_mc3[k];
             out->cat_n[c]++;
+            out->answer_start[k] = j;
             j += q->n_true + q->n_false;
         }
+        out->answer_start[n_sel] = j;
+        out->answer_scores = scores;
+        scores = NULL;
         out->mc1 /= (double)n_sel;
         out->mc2 /= (double)n_sel;
         out->mc3 /= (double)n_sel;

@@ -12,3 +12,5 @@ seainclude_HEADERS += include/sea/edit.h
 # tracing demonstrations (SEA-SPEC §2)
 libsea_la_SOURCES += src/spectral/trace.c
 seainclude_HEADERS += include/sea/trace.h
+# baking a linear edit into down_proj weights (sea bake)
+libsea_la_SOURCES += src/spectral/bake.c

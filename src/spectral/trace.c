@@ -266,10 +266,12 @@ static sea_status trace_one(worker *w, const sea_model *m, const sea_tokenizer *
             }
         }
         for (int g = 0; st == SEA_OK && g < p->max_new_tokens; g++) {
-            int32_t next = 0;
-            for (int i = 1; i < cfg->n_vocab; i++)
-                if (logits[i] > logits[next]) next = i;
-            if (is_eos(cfg, next)) break;
+            int32_t next = -1;
+            /* greedy; before min_new_tokens the EOS ids are out of the running (as a
+             * min-new-tokens logits processor masks them) */
+            for (int i = 0; i < cfg->n_vocab; i++)
+                if ((next < 0 || logits[i] > logits[next]) && (g >= p->min_new_tokens || !is_eos(cfg, i))) next = i;
+            if (next < 0 || is_eos(cfg, next)) break;
             seq[len++] = next;
             /* feeding the token both extends the completion and captures its activation */
             st = sea_forward(w->c, &next, 1, SEA_LOGITS_LAST, &logits, err);
@@ -339,6 +341,8 @@ sea_status sea_trace(sea_acts **out, const sea_model *m, const sea_tokenizer *to
     if (p.shard_n == 0 || p.shard_i >= p.shard_n)
         return sea__err(err, SEA_ERR_ARG, "shard %zu/%zu: need 0 <= i < n", p.shard_i, p.shard_n);
     if (p.max_new_tokens < 0) return sea__err(err, SEA_ERR_ARG, "max_new_tokens must not be negative");
+    if (p.min_new_tokens < 0 || p.min_new_tokens > p.max_new_tokens)
+        return sea__err(err, SEA_ERR_ARG, "min_new_tokens must be between 0 and max_new_tokens (%d)", p.max_new_tokens);
     n_shard = n_total > p.shard_i ? (n_total - p.shard_i + p.shard_n - 1) / p.shard_n : 0;
     if (n_shard == 0) return sea__err(err, SEA_ERR_ARG, "shard %zu/%zu of %zu demonstrations is empty", p.shard_i, p.shard_n, n_total);
     if (n_threads <= 0) {

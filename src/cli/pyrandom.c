@@ -1,7 +1,7 @@
-/* examples/pyrandom.c: Python's random module, bit for bit (see pyrandom.h). */
-#include "pyrandom.h"
+/* src/cli/pyrandom.c: Python's random module, bit for bit (see pyrandom.h). */
+#include "cli/pyrandom.h"
 
-static void init_genrand(pyrandom *r, uint32_t s)
+static void init_genrand(cli_pyrandom *r, uint32_t s)
 {
     r->mt[0] = s;
     for (int i = 1; i < 624; i++) r->mt[i] = 1812433253u * (r->mt[i - 1] ^ (r->mt[i - 1] >> 30)) + (uint32_t)i;
@@ -9,7 +9,7 @@ static void init_genrand(pyrandom *r, uint32_t s)
 }
 
 /* CPython seeds an int through init_by_array with its 32-bit digits: [seed] here */
-void pyrandom_seed(pyrandom *r, uint32_t seed)
+void cli_pyrandom_seed(cli_pyrandom *r, uint32_t seed)
 {
     const uint32_t key[1] = {seed};
     int i = 1, j = 0, k;
@@ -36,7 +36,7 @@ void pyrandom_seed(pyrandom *r, uint32_t seed)
     r->i = 624;
 }
 
-uint32_t pyrandom_u32(pyrandom *r)
+uint32_t cli_pyrandom_u32(cli_pyrandom *r)
 {
     uint32_t y;
     if (r->i >= 624) {
@@ -54,26 +54,26 @@ uint32_t pyrandom_u32(pyrandom *r)
     return y;
 }
 
-uint32_t pyrandom_getrandbits(pyrandom *r, int k)
+uint32_t cli_pyrandom_getrandbits(cli_pyrandom *r, int k)
 {
-    return pyrandom_u32(r) >> (32 - k);
+    return cli_pyrandom_u32(r) >> (32 - k);
 }
 
-uint32_t pyrandom_randbelow(pyrandom *r, uint32_t n)
+uint32_t cli_pyrandom_randbelow(cli_pyrandom *r, uint32_t n)
 {
     int k = 0;
     uint32_t v;
     for (uint32_t t = n; t; t >>= 1) k++; /* n.bit_length() */
     do
-        v = pyrandom_getrandbits(r, k);
+        v = cli_pyrandom_getrandbits(r, k);
     while (v >= n);
     return v;
 }
 
-void pyrandom_shuffle(pyrandom *r, size_t *idx, size_t n)
+void cli_pyrandom_shuffle(cli_pyrandom *r, size_t *idx, size_t n)
 {
     for (size_t i = n; i-- > 1;) {
-        size_t j = pyrandom_randbelow(r, (uint32_t)(i + 1)), t = idx[i];
+        size_t j = cli_pyrandom_randbelow(r, (uint32_t)(i + 1)), t = idx[i];
         idx[i] = idx[j];
         idx[j] = t;
     }
