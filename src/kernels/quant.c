@@ -8,6 +8,7 @@
 #include "core/internal.h"
 #include "kernels/cpu.h"
 #include "kernels/quant.h"
+#include "sea/gguf.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -617,4 +618,26 @@ done:
 #endif
     sea__work_free(xq[0]);
     sea__work_free(xq[1]);
+}
+
+static sea_status check_n(sea_dtype t, size_t n, sea_err *err)
+{
+    int bs = sea_dtype_block(t);
+    if (!bs) return sea__err(err, SEA_ERR_ARG, "%s is not a block-quantized type", sea_dtype_name(t));
+    if (n % (size_t)bs) return sea__err(err, SEA_ERR_ARG, "%zu values are not whole %s blocks of %d", n, sea_dtype_name(t), bs);
+    return SEA_OK;
+}
+
+sea_status sea_quantize(sea_dtype t, void *dst, const float *src, size_t n, sea_err *err)
+{
+    sea_status st = check_n(t, n, err);
+    if (st == SEA_OK) sea__quantize(t, dst, src, n);
+    return st;
+}
+
+sea_status sea_dequantize(sea_dtype t, float *dst, const void *src, size_t n, sea_err *err)
+{
+    sea_status st = check_n(t, n, err);
+    if (st == SEA_OK) sea__dequantize(t, dst, src, n);
+    return st;
 }
