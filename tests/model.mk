@@ -16,3 +16,8 @@ check_PROGRAMS += tests/check_generate
 tests_check_generate_SOURCES = tests/check_generate.c
 tests_check_generate_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_generate_LDADD = $(TEST_LDADD)
+# models and tokenizers from GGUF files written by sea_gguf_convert (sea quantize)
+check_PROGRAMS += tests/check_gguf_model
+tests_check_gguf_model_SOURCES = tests/check_gguf_model.c
+tests_check_gguf_model_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_gguf_model_LDADD = $(TEST_LDADD)

@@ -127,6 +127,11 @@ SEA_API sea_status sea_gguf_add_vector(sea_gguf_writer *w, const char *name, sea
                                        const void *data, size_t nbytes, sea_err *err);
 SEA_API sea_status sea_gguf_write(sea_gguf_writer *w, const char *path, sea_err *err);
 
+/* ---- conversion: a Hugging Face Llama directory to GGUF (`sea quantize`) ----
+ * type: "q8_0", "q4_0", "q4_k_m", "bf16" or "f32" (which tensor gets which type:
+ * doc/FORMATS.md). The file is written atomically. */
+SEA_API sea_status sea_gguf_convert(const char *model_dir, const char *type, const char *out_path, sea_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -90,6 +90,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_proj(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_quantize(int argc, char **argv);
 
 extern const cli_command cli_commands[];
 extern const size_t cli_n_commands;

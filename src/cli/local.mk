@@ -6,3 +6,5 @@ sea_SOURCES += src/cli/main.c src/cli/args.c src/cli/commands.c \
 	src/cli/svg.c src/cli/fit_plots.c
 noinst_HEADERS += src/cli/cli.h src/cli/edit_opts.h src/cli/text_input.h \
 	src/cli/svg.h src/cli/fit_plots.h
+# sea quantize (GGUF writer)
+sea_SOURCES += src/cli/cmd_quantize.c
