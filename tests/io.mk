@@ -26,3 +26,6 @@ check_PROGRAMS += tests/check_gguf
 tests_check_gguf_SOURCES = tests/check_gguf.c
 tests_check_gguf_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_gguf_LDADD = $(TEST_LDADD)
+# sea quantize and -m FILE.gguf on the command line (a POSIX shell script; runs ./sea)
+TESTS += tests/cli_gguf.sh
+EXTRA_DIST += tests/cli_gguf.sh
