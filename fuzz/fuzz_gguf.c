@@ -8,6 +8,7 @@
 
 #define DEQ_MAX 4096
 static float g_f32[DEQ_MAX];
+static double g_blocks[DEQ_MAX]; /* aligned copy of the blocks (the file's alignment may be 1) */
 
 static int inside(const void *p, uint64_t n, const uint8_t *data, size_t size)
 {
@@ -63,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint64_t n = t->nbytes / sea_dtype_block_bytes(t->dtype) * (uint64_t)bs;
             if (n != t->ne[0] * t->ne[1] * t->ne[2] * t->ne[3]) fz_fail("gguf", "nbytes disagrees with shape x type");
             if (n > DEQ_MAX) n = DEQ_MAX / (uint64_t)bs * (uint64_t)bs;
-            st = sea_dequantize(t->dtype, g_f32, t->data, (size_t)n, &err);
+            memcpy(g_blocks, t->data, (size_t)(n / (uint64_t)bs * sea_dtype_block_bytes(t->dtype)));
+            st = sea_dequantize(t->dtype, g_f32, g_blocks, (size_t)n, &err);
             if (st != SEA_OK) fz_fail("sea_dequantize", "refused whole blocks");
         }
     }
