@@ -213,9 +213,9 @@ static sea_status read_value(cur *c, sea_gguf_kv *kv, sea_gguf *g, sea_err *err)
         if (t == SEA_GGUF_BOOL && p[0] > 1)
             return gerr(err, g, SEA_ERR_FORMAT, "metadata '%s' is a bool holding %u", kv->key, p[0]);
         if (t == SEA_GGUF_F32 || t == SEA_GGUF_F64) kv->v.f = num_at(t, p);
-        else if (t == SEA_GGUF_I8 || t == SEA_GGUF_I16 || t == SEA_GGUF_I32 || t == SEA_GGUF_I64) kv->v.i = (int64_t)num_at(t, p);
+        else if (t == SEA_GGUF_I64) kv->v.i = (int64_t)le(p, 8); /* not through double: 2^63 would not convert back */
+        else if (t == SEA_GGUF_I8 || t == SEA_GGUF_I16 || t == SEA_GGUF_I32) kv->v.i = (int64_t)num_at(t, p);
         else kv->v.u = le(p, sz);
-        if (t == SEA_GGUF_I64) kv->v.i = (int64_t)le(p, 8);
         return SEA_OK;
     }
     uint32_t et;
@@ -605,5 +605,6 @@ int64_t sea_gguf_arr_i64(const sea_gguf_kv *kv, uint64_t i)
 {
     if (kv->type != SEA_GGUF_ARRAY || i >= kv->n || !kv->arr) return 0;
     if (kv->elem == SEA_GGUF_I64 || kv->elem == SEA_GGUF_U64) return (int64_t)le(kv->arr + i * 8, 8);
-    return (int64_t)num_at(kv->elem, kv->arr + i * vtype_size(kv->elem));
+    double d = num_at(kv->elem, kv->arr + i * vtype_size(kv->elem));
+    return d > -9.2e18 && d < 9.2e18 ? (int64_t)d : 0; /* floats out of range (or NaN): 0 */
 }
