@@ -298,6 +298,35 @@ START_TEST(test_write_atomic)
 }
 END_TEST
 
+/* Findings of the fuzzer (undefined behaviour under UBSan, no crash): an array of zero strings
+ * as the only string array, and float elements outside the int64 range read as integers. */
+START_TEST(test_fuzz_findings)
+{
+    char path[] = "/tmp/sea_check_gguf_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    sea_gguf_writer *w;
+    sea_gguf *g;
+    sea_err e;
+    float big[2] = {7.2e31f, -3.5f};
+    ck_assert_int_eq(sea_gguf_writer_new(&w, &e), SEA_OK);
+    ck_assert_int_eq(sea_gguf_put_arr_str(w, "empty", NULL, NULL, 0, &e), SEA_OK);
+    ck_assert_int_eq(sea_gguf_put_arr(w, "big", SEA_GGUF_F32, big, 2, &e), SEA_OK);
+    ck_assert_int_eq(sea_gguf_write(w, path, &e), SEA_OK);
+    sea_gguf_writer_free(w);
+    ck_assert_msg(sea_gguf_open(&g, path, &e) == SEA_OK, "%s", e.msg);
+    const sea_gguf_kv *kv = sea_gguf_find_kv(g, "empty");
+    ck_assert(kv && kv->n == 0 && kv->elem == SEA_GGUF_STRING);
+    kv = sea_gguf_find_kv(g, "big");
+    ck_assert_int_eq(sea_gguf_arr_i64(kv, 0), 0);
+    ck_assert_int_eq(sea_gguf_arr_i64(kv, 1), -3);
+    ck_assert(sea_gguf_arr_f64(kv, 0) == (double)7.2e31f);
+    sea_gguf_close(g);
+    unlink(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("gguf");
@@ -308,6 +337,7 @@ int main(void)
     tcase_add_test(tc, test_hostile);
     tcase_add_test(tc, test_write_read);
     tcase_add_test(tc, test_write_atomic);
+    tcase_add_test(tc, test_fuzz_findings);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -322,7 +322,7 @@ static sea_status parse(sea_gguf *g, sea_err *err)
     }
     for (size_t i = 0; i < g->n_kv; i++) /* string-array pointers, now that the pool is final */
         if (g->kv[i].type == SEA_GGUF_ARRAY && g->kv[i].elem == SEA_GGUF_STRING)
-            g->kv[i].strs = g->strpool + (size_t)(uintptr_t)g->kv[i].strs;
+            g->kv[i].strs = g->strpool ? g->strpool + (size_t)(uintptr_t)g->kv[i].strs : NULL; /* NULL: only empty arrays */
     {
         sea_gguf_kv *sorted = sea__malloc_array(g->n_kv + 1, sizeof *sorted);
         if (!sorted) return sea__err_nomem(err, "a GGUF header");
