@@ -5,7 +5,7 @@
 # a --enable-sanitizers build).
 FUZZ_TARGETS = fuzz/fuzz_json fuzz/fuzz_safetensors fuzz/fuzz_st_dir fuzz/fuzz_config \
 	fuzz/fuzz_model fuzz/fuzz_tokenizer fuzz/fuzz_tokenize fuzz/fuzz_demos fuzz/fuzz_acts \
-	fuzz/fuzz_proj fuzz/fuzz_truthfulqa fuzz/fuzz_bbq fuzz/fuzz_pt
+	fuzz/fuzz_proj fuzz/fuzz_truthfulqa fuzz/fuzz_bbq fuzz/fuzz_pt fuzz/fuzz_gguf
 noinst_HEADERS += fuzz/fuzz.h
 EXTRA_DIST += fuzz/corpus fuzz/dict fuzz/tokenizers fuzz/seeds fuzz/run.sh
 
@@ -77,3 +77,7 @@ fuzz_fuzz_bbq_SOURCES = fuzz/fuzz_bbq.c $(FUZZ_MAIN)
 fuzz_fuzz_bbq_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/bbq"'
 fuzz_fuzz_bbq_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_bbq_LDADD = $(FUZZ_LDADD)
+fuzz_fuzz_gguf_SOURCES = fuzz/fuzz_gguf.c $(FUZZ_MAIN)
+fuzz_fuzz_gguf_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/gguf"'
+fuzz_fuzz_gguf_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_gguf_LDADD = $(FUZZ_LDADD)

@@ -25,7 +25,7 @@ set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=${FUZZ_WORK:-/tmp/sea-fuzz}
 opts="-max_len=65536 -rss_limit_mb=2048 -timeout=10"
-TARGETS="json safetensors st_dir config model tokenizer tokenize demos acts proj truthfulqa bbq pt"
+TARGETS="json safetensors st_dir config model tokenizer tokenize demos acts proj truthfulqa bbq pt gguf"
 
 usage() {
     sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2

@@ -17,6 +17,7 @@
 #include "sea/core.h"
 #include "sea/json.h"
 #include "sea/safetensors.h"
+#include "sea/gguf.h"
 #include "sea/model.h"
 #include "sea/tokenizer.h"
 #include "sea/linalg.h"

@@ -21,3 +21,11 @@ tests_check_st_index_LDADD = $(TEST_LDADD)
 # sea info / sea forward on hostile model directories (a POSIX shell script; runs ./sea)
 TESTS += tests/cli_hostile.sh
 EXTRA_DIST += tests/cli_hostile.sh
+# GGUF reader and writer: round trips and hostile images built in the test
+check_PROGRAMS += tests/check_gguf
+tests_check_gguf_SOURCES = tests/check_gguf.c
+tests_check_gguf_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_gguf_LDADD = $(TEST_LDADD)
+# sea quantize and -m FILE.gguf on the command line (a POSIX shell script; runs ./sea)
+TESTS += tests/cli_gguf.sh
+EXTRA_DIST += tests/cli_gguf.sh

@@ -3,3 +3,8 @@ check_PROGRAMS += tests/check_kernels
 tests_check_kernels_SOURCES = tests/check_kernels.c
 tests_check_kernels_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_kernels_LDADD = $(TEST_LDADD)
+# the block-quantized weight types (GGUF layouts): hand blocks, error bounds, SIMD vs scalar, driver
+check_PROGRAMS += tests/check_quant
+tests_check_quant_SOURCES = tests/check_quant.c
+tests_check_quant_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_quant_LDADD = $(TEST_LDADD)

@@ -24,3 +24,8 @@ check_PROGRAMS += tests/check_parity_qwen2
 tests_check_parity_qwen2_SOURCES = tests/check_parity_qwen2.c tests/parity_util.h
 tests_check_parity_qwen2_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_check_parity_qwen2_LDADD = $(TEST_LDADD)
+# models and tokenizers from GGUF files written by sea_gguf_convert (sea quantize)
+check_PROGRAMS += tests/check_gguf_model
+tests_check_gguf_model_SOURCES = tests/check_gguf_model.c
+tests_check_gguf_model_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_check_gguf_model_LDADD = $(TEST_LDADD)

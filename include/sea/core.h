@@ -121,13 +121,22 @@ typedef enum sea_dtype {
 #define SEA__DTYPE_ENUM(name, str, size) SEA_DTYPE_##name,
     SEA_DTYPE_MAP(SEA__DTYPE_ENUM)
 #undef SEA__DTYPE_ENUM
-    SEA_DTYPE_COUNT
+    SEA_DTYPE_COUNT,
+    /* GGUF block-quantized weights (never in a safetensors file): sea_dtype_size gives 0 for
+     * them (bytes are per block: sea_dtype_block_bytes). */
+    SEA_DTYPE_Q8_0 = 64, /* 32 int8 + an f16 scale per block (34 bytes) */
+    SEA_DTYPE_Q4_0,      /* 32 4-bit + an f16 scale per block (18 bytes) */
+    SEA_DTYPE_Q4_K,      /* 256 4-bit in 8 scaled sub-blocks with mins (144 bytes) */
+    SEA_DTYPE_Q6_K       /* 256 6-bit in 16 scaled sub-blocks (210 bytes) */
 } sea_dtype;
 
 /* Name as written in safetensors headers ("F32"), or "?" for an out-of-range value. */
 SEA_API const char *sea_dtype_name(sea_dtype t);
 /* Bytes per element (0 for an out-of-range value). */
 SEA_API size_t sea_dtype_size(sea_dtype t);
+/* Block-quantized types: elements per block and bytes per block (0 for other types). */
+SEA_API int sea_dtype_block(sea_dtype t);
+SEA_API size_t sea_dtype_block_bytes(sea_dtype t);
 /* Parse a safetensors dtype name (exact, case-sensitive). Returns SEA_ERR_NOT_FOUND if unknown. */
 SEA_API sea_status sea_dtype_parse(sea_dtype *out, const char *name, size_t len);
 

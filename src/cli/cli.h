@@ -94,6 +94,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_demos(int argc, char **argv);
 int cmd_eval_combine(int argc, char **argv);
 int cmd_bake(int argc, char **argv);
+int cmd_quantize(int argc, char **argv);
 
 extern const cli_command cli_commands[];
 extern const size_t cli_n_commands;

@@ -19,5 +19,6 @@ const cli_command cli_commands[] = {
     {"eval", cmd_eval, "evaluate TruthfulQA MC1/MC2/MC3 or BBQ, with or without an edit"},
     {"bench", cmd_bench, "measure prefill and decode speed"},
     {"make-model", cmd_make_model, "write a random-weight model of a known shape"},
+    {"quantize", cmd_quantize, "write a model as a GGUF file with 8-bit or 4-bit weights"},
 };
 const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];

@@ -9,3 +9,5 @@ sea_SOURCES += src/cli/main.c src/cli/args.c src/cli/commands.c \
 noinst_HEADERS += src/cli/cli.h src/cli/edit_opts.h src/cli/text_input.h \
 	src/cli/svg.h src/cli/fit_plots.h \
 	src/cli/pyrandom.h src/cli/outbuf.h
+# sea quantize (GGUF writer)
+sea_SOURCES += src/cli/cmd_quantize.c

@@ -130,6 +130,13 @@ static const struct {
 
 const char *sea_dtype_name(sea_dtype t)
 {
+    switch (t) { /* block-quantized (GGUF) types */
+    case SEA_DTYPE_Q8_0: return "Q8_0";
+    case SEA_DTYPE_Q4_0: return "Q4_0";
+    case SEA_DTYPE_Q4_K: return "Q4_K";
+    case SEA_DTYPE_Q6_K: return "Q6_K";
+    default: break;
+    }
     return ((unsigned)t < SEA_DTYPE_COUNT) ? dtype_table[t].name : "?";
 }
 

@@ -7,3 +7,6 @@ libsea_la_SOURCES += src/io/safetensors.c src/io/st_dir.c src/io/st_writer.c
 libsea_la_SOURCES += src/io/pt.c src/io/pt_write.c
 noinst_HEADERS += src/io/pt_internal.h
 noinst_HEADERS += src/io/st_internal.h
+# GGUF reader and writer (quantized weights; doc/FORMATS.md)
+seainclude_HEADERS += include/sea/gguf.h
+libsea_la_SOURCES += src/io/gguf.c src/io/gguf_writer.c

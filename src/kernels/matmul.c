@@ -6,6 +6,7 @@
 #include "core/internal.h"
 #include "kernels/cpu.h"
 #include "kernels/matmul.h"
+#include "kernels/quant.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -162,6 +163,11 @@ void sea__matmul_multi(float *const *ys, const float *x, int T, const sea_mat *c
 {
     int n_blocks = 0;
     size_t work = 0;
+    for (int i = 0; i < n; i++)
+        if (sea__qt_index(ws[i]->dtype) >= 0) { /* block-quantized weights: kernels/quant.c */
+            sea__qmatmul_multi(ys, x, T, ws, n, n_threads);
+            return;
+        }
     for (int i = 0; i < n; i++) {
         n_blocks += (ws[i]->rows + 15) / 16;
         work += (size_t)ws[i]->rows * (size_t)ws[i]->cols * (size_t)T;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernels/matmul.h"
+#include "kernels/quant.h"
 #include "model/model_internal.h"
 
 #ifdef _OPENMP
@@ -48,11 +49,20 @@ static void rmsnorm(float *out, const float *x, const float *w, int T, int d, fl
     }
 }
 
-/* Rotate-half RoPE on n_heads vectors of head_dim at position pos. */
-static void rope(float *v, int n_heads, int head_dim, const float *cos_p, const float *sin_p)
+/* Rotate-half RoPE on n_heads vectors of head_dim at position pos (pairs (i, i + half)), or
+ * on interleaved pairs (2i, 2i + 1) for weights stored that way (GGUF). */
+static void rope(float *v, int n_heads, int head_dim, const float *cos_p, const float *sin_p, int interleaved)
 {
     int half = head_dim / 2;
-    for (int h = 0; h < n_heads; h++) {
+    for (int h = 0; h < n_heads && interleaved; h++) {
+        float *p = v + (size_t)h * (size_t)head_dim;
+        for (int i = 0; i < half; i++) {
+            float a = p[2 * i], b = p[2 * i + 1];
+            p[2 * i] = a * cos_p[i] - b * sin_p[i];
+            p[2 * i + 1] = b * cos_p[i] + a * sin_p[i];
+        }
+    }
+    for (int h = 0; h < n_heads && !interleaved; h++) {
         float *p = v + (size_t)h * (size_t)head_dim;
         for (int i = 0; i < half; i++) {
             float a = p[i], b = p[i + half];
@@ -196,8 +206,8 @@ static sea_status layer_forward(sea_ctx *c, int l, float *x, int T, int pos0)
     for (int t = 0; t < T; t++) {
         const float *cs = c->cos_t + (size_t)(pos0 + t) * (size_t)half;
         const float *sn = c->sin_t + (size_t)(pos0 + t) * (size_t)half;
-        rope(c->q + (size_t)t * qdim, cfg->n_head, hd, cs, sn);
-        rope(kc + (size_t)t * kvdim, cfg->n_kv_head, hd, cs, sn);
+        rope(c->q + (size_t)t * qdim, cfg->n_head, hd, cs, sn, c->m->rope_interleaved);
+        rope(kc + (size_t)t * kvdim, cfg->n_kv_head, hd, cs, sn, c->m->rope_interleaved);
     }
     attention(c, l, T, pos0, cfg->sliding_layers[l] ? cfg->sliding_window : 0);
     sea__matmul(c->xb, c->att, T, &L->wo, nth);
@@ -236,6 +246,12 @@ static void embed_rows(sea_ctx *c, float *x, const int32_t *tokens, int T)
 {
     const sea_mat *e = &c->m->embed;
     size_t d = (size_t)c->m->cfg.d, es = sea_dtype_size(e->dtype);
+    if (sea_dtype_block(e->dtype)) { /* block-quantized embedding (GGUF): one row at a time */
+        size_t row = d / (size_t)sea_dtype_block(e->dtype) * sea_dtype_block_bytes(e->dtype);
+        for (int t = 0; t < T; t++)
+            sea__dequantize(e->dtype, x + (size_t)t * d, (const char *)e->data + (size_t)tokens[t] * row, d);
+        return;
+    }
     for (int t = 0; t < T; t++)
         sea__to_f32(x + (size_t)t * d, (const char *)e->data + (size_t)tokens[t] * d * es, e->dtype, d);
     if (c->m->cfg.embed_scale) {

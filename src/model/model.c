@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "sea/gguf.h"
 
 /* The checkpoint file a missing tensor should have been in, for messages: model.safetensors,
  * or the index of a sharded checkpoint (the same choice sea_st_dir_open makes). */
@@ -212,6 +213,7 @@ void sea_model_close(sea_model *m)
     sea__free(m->biases);
     sea__free(m->rope_inv_freq);
     sea_st_dir_close(m->st);
+    sea_gguf_close(m->gguf);
     sea__free(m->dir);
     sea__free(m);
 }
@@ -250,6 +252,11 @@ sea_status sea_model_open_ex(sea_model **out, const char *dir, const sea_model_p
     if (m->load != SEA_LOAD_MMAP && m->load != SEA_LOAD_COPY) {
         sea_model_close(m);
         return sea__err(err, SEA_ERR_ARG, "unknown load mode %d", (int)pp->load);
+    }
+    if (sea__model_path_is_file(dir)) { /* a GGUF file (load_gguf.c) */
+        if ((st = sea__model_load_gguf(m, dir, err)) != SEA_OK) goto fail;
+        *out = m;
+        return SEA_OK;
     }
     if ((st = sea_config_load(&m->cfg, dir, err)) != SEA_OK) goto fail;
     if ((st = sea_st_dir_open(&m->st, dir, err)) != SEA_OK) goto fail;

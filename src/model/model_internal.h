@@ -40,7 +40,14 @@ struct sea_model {
     uint64_t n_params, weight_bytes;
     sea_dtype dtype;
     sea_load load;
+    struct sea_gguf *gguf;    /* set when opened from a GGUF file (load_gguf.c); st is NULL then */
+    int rope_interleaved;     /* RoPE on pairs (2i, 2i+1), GGUF's llama layout of Q and K rows */
 };
+
+/* load_gguf.c: true for an existing regular file (a GGUF model, not a directory) */
+int sea__model_path_is_file(const char *path);
+/* Fill m (load mode set) from the GGUF file at path. m is closed by the caller on failure. */
+sea_status sea__model_load_gguf(sea_model *m, const char *path, sea_err *err);
 
 typedef struct ctx_hook {
     sea_hook_fn fn;

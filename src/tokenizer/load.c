@@ -651,6 +651,7 @@ sea_status sea_tokenizer_open(sea_tokenizer **out, const char *dir, sea_err *err
     char *path, *cpath;
     sea_status st;
     if (!out || !dir) return sea__err(err, SEA_ERR_ARG, "sea_tokenizer_open: NULL argument");
+    if (sea__tok_path_is_file(dir)) return sea__tokenizer_open_gguf(out, dir, err); /* a GGUF model file */
     path = sea__path_join(dir, "tokenizer.json");
     cpath = sea__path_join(dir, "tokenizer_config.json");
     if (!path || !cpath) {

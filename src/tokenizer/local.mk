@@ -5,3 +5,5 @@ libsea_la_SOURCES += src/tokenizer/load.c src/tokenizer/load_steps.c src/tokeniz
 	src/tokenizer/decode.c src/tokenizer/template.c src/tokenizer/unicode.c \
 	src/tokenizer/unicode_tables.c
 noinst_HEADERS += src/tokenizer/tok_internal.h src/tokenizer/unicode.h
+# the tokenizer of a GGUF model file
+libsea_la_SOURCES += src/tokenizer/load_gguf.c

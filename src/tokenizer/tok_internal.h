@@ -266,4 +266,8 @@ int32_t sea__tok_token_to_id(const sea_tokenizer *tok, const char *s, size_t len
 /* 64-bit seeded hash of a byte string. */
 uint64_t sea__tok_hash_bytes(const void *p, size_t n, uint64_t seed);
 
+/* load_gguf.c: the tokenizer of a GGUF model file (sea_tokenizer_open given a file) */
+int sea__tok_path_is_file(const char *path);
+sea_status sea__tokenizer_open_gguf(sea_tokenizer **out, const char *path, sea_err *err);
+
 #endif /* SEA_TOKENIZER_INTERNAL_H */
