@@ -7,11 +7,11 @@ bench_stream_SOURCES = bench/stream.c
 bench_stream_CFLAGS = -O3 $(OPENMP_CFLAGS)
 bench_stream_LDFLAGS = $(OPENMP_CFLAGS)
 bench_bench_gemm_SOURCES = bench/bench_gemm.c
-bench_bench_gemm_LDADD = libsea.la -lm
+bench_bench_gemm_LDADD = $(SEA_CORE_LIBS)
 bench_bench_fit_SOURCES = bench/bench_fit.c
 bench_bench_fit_LDADD = libsea.la -lm
 bench_bench_tokenize_SOURCES = bench/bench_tokenize.c
-bench_bench_tokenize_LDADD = libsea.la -lm
+bench_bench_tokenize_LDADD = $(SEA_CORE_LIBS)
 EXTRA_DIST += bench/bench_torch_llama.py bench/forward.sh bench/bench_fit_torch.py
 
 .PHONY: bench

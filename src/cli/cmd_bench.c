@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "core/internal.h"
 #include "sea.h"
 
 typedef struct shape {
@@ -62,7 +61,7 @@ static sea_status fill_random(void *user, void *dst, uint64_t offset, size_t nby
 
 static int write_text(const char *path, const char *text, sea_err *err)
 {
-    return sea__write_file_atomic(path, text, strlen(text), err) != SEA_OK;
+    return sea_write_file_atomic(path, text, strlen(text), err) != SEA_OK;
 }
 
 int cmd_make_model(int argc, char **argv)
@@ -96,7 +95,7 @@ int cmd_make_model(int argc, char **argv)
     else if (strcmp(dtype_name, "f32") == 0) dt = SEA_DTYPE_F32;
     else return cli_usage_error(argv[0], "--dtype must be bf16, f16 or f32");
     sea_err_clear(&err);
-    if (mkdir(out, 0755) != 0 && !sea__file_exists(out)) return cli_fail(argv[0], "%s: cannot create directory", out);
+    if (mkdir(out, 0755) != 0 && !cli_file_exists(out)) return cli_fail(argv[0], "%s: cannot create directory", out);
     snprintf(buf, sizeof buf,
              "{\n  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n  \"hidden_act\": \"silu\",\n"
              "  \"vocab_size\": %d,\n  \"hidden_size\": %d,\n  \"intermediate_size\": %d,\n  \"num_hidden_layers\": %d,\n"
@@ -106,7 +105,7 @@ int cmd_make_model(int argc, char **argv)
              sh->n_vocab, sh->d, sh->d_ff, sh->n_layer, sh->n_head, sh->n_kv_head, sh->max_pos, sh->rope_theta,
              sh->rope_scaling, sh->tie ? "true" : "false",
              dt == SEA_DTYPE_BF16 ? "bfloat16" : dt == SEA_DTYPE_F16 ? "float16" : "float32");
-    path = sea__path_join(out, "config.json");
+    path = cli_path_join(out, "config.json");
     if (!path || write_text(path, buf, &err)) goto fail;
     free(path);
     n_fill = 3 + 9 * sh->n_layer;
@@ -153,18 +152,18 @@ int cmd_make_model(int argc, char **argv)
 #undef ADD
     }
     if (sea_st_writer_set_metadata(w, "format", "pt", &err) != SEA_OK) goto fail;
-    path = sea__path_join(out, "model.safetensors");
+    path = cli_path_join(out, "model.safetensors");
     if (!path) goto fail;
     fprintf(stderr, "make-model: writing %s ...\n", path);
     if (sea_st_writer_save(w, path, &err) != SEA_OK) goto fail;
     free(path);
-    path = sea__path_join(out, "generation_config.json");
+    path = cli_path_join(out, "generation_config.json");
     if (!path || write_text(path, "{\"bos_token_id\": 1, \"eos_token_id\": 2}\n", &err)) goto fail;
     printf("wrote %s (%s, %s, seed %ld)\n", out, sh->name, dtype_name, seed);
     rc = CLI_EXIT_OK;
     goto out;
 fail:
-    if (err.status == SEA_OK) sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    if (err.status == SEA_OK) sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
     rc = cli_fail_err(argv[0], &err);
 out:
     free(path);
@@ -202,7 +201,7 @@ int cmd_bench(int argc, char **argv)
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
     {
-        sea_model_params mp = sea_model_default_params();
+        sea_model_params mp = cli_model_params();
         if (load) {
             if (strcmp(load, "mmap") == 0) mp.load = SEA_LOAD_MMAP;
             else if (strcmp(load, "copy") == 0) mp.load = SEA_LOAD_COPY;
@@ -211,7 +210,7 @@ int cmd_bench(int argc, char **argv)
         if (sea_model_open_ex(&m, dir, &mp, &err) != SEA_OK) goto fail;
     }
     if (P + G > sea_model_config(m)->max_pos) {
-        sea__err(&err, SEA_ERR_ARG, "P + G = %ld exceeds the model's %d positions", P + G, sea_model_config(m)->max_pos);
+        sea_err_set(&err, SEA_ERR_ARG, "P + G = %ld exceeds the model's %d positions", P + G, sea_model_config(m)->max_pos);
         goto fail;
     }
     {
@@ -253,7 +252,7 @@ int cmd_bench(int argc, char **argv)
     rc = CLI_EXIT_OK;
     goto out;
 fail:
-    if (err.status == SEA_OK) sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    if (err.status == SEA_OK) sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
     rc = cli_fail_err(argv[0], &err);
 out:
     free(ids);

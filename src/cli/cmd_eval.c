@@ -6,7 +6,6 @@
 
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
-#include "core/internal.h"
 #include "sea.h"
 
 static void on_progress(void *user, size_t done, size_t total)
@@ -16,47 +15,47 @@ static void on_progress(void *user, size_t done, size_t total)
 
 static void json_str(sea_buf *b, const char *s)
 {
-    sea__buf_json_string(b, s, strlen(s));
+    sea_buf_json_string(b, s, strlen(s));
 }
 
 static void print_tqa(const sea_tqa_result *r, int json, int details, const char *edit)
 {
     if (json) {
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"truthfulqa\",\"mc1\":");
-        sea__buf_json_double(&b, r->mc1);
-        sea__buf_puts(&b, ",\"mc2\":");
-        sea__buf_json_double(&b, r->mc2);
-        sea__buf_puts(&b, ",\"mc3\":");
-        sea__buf_json_double(&b, r->mc3);
-        sea__buf_printf(&b, ",\"n\":%zu,\"edit\":", r->n);
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"task\":\"truthfulqa\",\"mc1\":");
+        sea_buf_json_double(&b, r->mc1);
+        sea_buf_puts(&b, ",\"mc2\":");
+        sea_buf_json_double(&b, r->mc2);
+        sea_buf_puts(&b, ",\"mc3\":");
+        sea_buf_json_double(&b, r->mc3);
+        sea_buf_printf(&b, ",\"n\":%zu,\"edit\":", r->n);
         if (edit) json_str(&b, edit);
-        else sea__buf_puts(&b, "null");
-        sea__buf_puts(&b, ",\"categories\":{");
+        else sea_buf_puts(&b, "null");
+        sea_buf_puts(&b, ",\"categories\":{");
         for (size_t c = 0; c < r->n_categories; c++) {
-            if (c) sea__buf_putc(&b, ',');
+            if (c) sea_buf_putc(&b, ',');
             json_str(&b, r->category[c]);
-            sea__buf_printf(&b, ":{\"n\":%zu,\"mc1\":", r->cat_n[c]);
-            sea__buf_json_double(&b, r->cat_mc1[c]);
-            sea__buf_puts(&b, ",\"mc2\":");
-            sea__buf_json_double(&b, r->cat_mc2[c]);
-            sea__buf_puts(&b, ",\"mc3\":");
-            sea__buf_json_double(&b, r->cat_mc3[c]);
-            sea__buf_putc(&b, '}');
+            sea_buf_printf(&b, ":{\"n\":%zu,\"mc1\":", r->cat_n[c]);
+            sea_buf_json_double(&b, r->cat_mc1[c]);
+            sea_buf_puts(&b, ",\"mc2\":");
+            sea_buf_json_double(&b, r->cat_mc2[c]);
+            sea_buf_puts(&b, ",\"mc3\":");
+            sea_buf_json_double(&b, r->cat_mc3[c]);
+            sea_buf_putc(&b, '}');
         }
-        sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+        sea_buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
-            sea__buf_puts(&b, ",\"questions\":[");
+            sea_buf_puts(&b, ",\"questions\":[");
             for (size_t k = 0; k < r->n; k++)
-                sea__buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g}", k ? "," : "", r->index[k],
+                sea_buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g}", k ? "," : "", r->index[k],
                                 r->q_mc1[k], r->q_mc2[k], r->q_mc3[k]);
-            sea__buf_putc(&b, ']');
+            sea_buf_putc(&b, ']');
         }
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         return;
     }
     printf("TruthfulQA multiple choice, %zu questions%s%s\n\n", r->n, edit ? ", edited with " : ", unedited",
@@ -74,47 +73,47 @@ static void print_tqa(const sea_tqa_result *r, int json, int details, const char
 
 static void bbq_stats_json(sea_buf *b, const sea_bbq_stats *s)
 {
-    sea__buf_printf(b, "{\"n\":%zu,\"accuracy\":", s->n);
-    sea__buf_json_double(b, s->accuracy);
-    sea__buf_puts(b, ",\"unknown_rate\":");
-    sea__buf_json_double(b, s->unknown_rate);
-    sea__buf_puts(b, ",\"bias_score\":");
-    sea__buf_json_double(b, s->bias_score);
-    sea__buf_puts(b, ",\"stereotype_rate\":");
-    sea__buf_json_double(b, s->stereotype_rate);
-    sea__buf_putc(b, '}');
+    sea_buf_printf(b, "{\"n\":%zu,\"accuracy\":", s->n);
+    sea_buf_json_double(b, s->accuracy);
+    sea_buf_puts(b, ",\"unknown_rate\":");
+    sea_buf_json_double(b, s->unknown_rate);
+    sea_buf_puts(b, ",\"bias_score\":");
+    sea_buf_json_double(b, s->bias_score);
+    sea_buf_puts(b, ",\"stereotype_rate\":");
+    sea_buf_json_double(b, s->stereotype_rate);
+    sea_buf_putc(b, '}');
 }
 
 static void print_bbq(const sea_bbq_result *r, int json, int details, const char *edit)
 {
     if (json) {
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"bbq\",");
-        sea__buf_puts(&b, "\"edit\":");
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"task\":\"bbq\",");
+        sea_buf_puts(&b, "\"edit\":");
         if (edit) json_str(&b, edit);
-        else sea__buf_puts(&b, "null");
-        sea__buf_puts(&b, ",\"all\":");
+        else sea_buf_puts(&b, "null");
+        sea_buf_puts(&b, ",\"all\":");
         bbq_stats_json(&b, &r->all);
-        sea__buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"categories\":{", r->all.accuracy, r->all.n);
+        sea_buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"categories\":{", r->all.accuracy, r->all.n);
         for (size_t c = 0; c < r->n_categories; c++) {
-            if (c) sea__buf_putc(&b, ',');
+            if (c) sea_buf_putc(&b, ',');
             json_str(&b, r->category[c]);
-            sea__buf_putc(&b, ':');
+            sea_buf_putc(&b, ':');
             bbq_stats_json(&b, &r->by_category[c]);
         }
-        sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+        sea_buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
-            sea__buf_puts(&b, ",\"items\":[");
+            sea_buf_puts(&b, ",\"items\":[");
             for (size_t k = 0; k < r->all.n; k++)
-                sea__buf_printf(&b, "%s{\"index\":%zu,\"pred\":%d,\"scores\":[%.9g,%.9g,%.9g]}", k ? "," : "", r->index[k],
+                sea_buf_printf(&b, "%s{\"index\":%zu,\"pred\":%d,\"scores\":[%.9g,%.9g,%.9g]}", k ? "," : "", r->index[k],
                                 r->pred[k], r->scores[3 * k], r->scores[3 * k + 1], r->scores[3 * k + 2]);
-            sea__buf_putc(&b, ']');
+            sea_buf_putc(&b, ']');
         }
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         return;
     }
     printf("BBQ (disambiguated), %zu items%s%s\n\n", r->all.n, edit ? ", edited with " : ", unedited", edit ? edit : "");
@@ -135,25 +134,25 @@ static void print_pairs(const sea_pairs_result *r, int json, int details, const 
 {
     if (json) {
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"pairs\",\"edit\":");
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"task\":\"pairs\",\"edit\":");
         if (edit) json_str(&b, edit);
-        else sea__buf_puts(&b, "null");
-        sea__buf_printf(&b, ",\"n\":%zu,\"prefer_positive\":", r->n);
-        sea__buf_json_double(&b, r->prefer_positive);
-        sea__buf_puts(&b, ",\"mean_margin\":");
-        sea__buf_json_double(&b, r->mean_margin);
-        sea__buf_printf(&b, ",\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+        else sea_buf_puts(&b, "null");
+        sea_buf_printf(&b, ",\"n\":%zu,\"prefer_positive\":", r->n);
+        sea_buf_json_double(&b, r->prefer_positive);
+        sea_buf_puts(&b, ",\"mean_margin\":");
+        sea_buf_json_double(&b, r->mean_margin);
+        sea_buf_printf(&b, ",\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
-            sea__buf_puts(&b, ",\"pairs\":[");
+            sea_buf_puts(&b, ",\"pairs\":[");
             for (size_t k = 0; k < r->n; k++)
-                sea__buf_printf(&b, "%s[%.9g,%.9g]", k ? "," : "", r->pos[k], r->neg[k]);
-            sea__buf_putc(&b, ']');
+                sea_buf_printf(&b, "%s[%.9g,%.9g]", k ? "," : "", r->pos[k], r->neg[k]);
+            sea_buf_putc(&b, ']');
         }
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         return;
     }
     printf("%zu demonstration pairs%s%s: positive completion more likely in %.1f%%, mean margin %+.3f nats "
@@ -216,7 +215,7 @@ int cmd_eval(int argc, char **argv)
     ep.progress = quiet ? NULL : on_progress;
     ep.progress_user = &t0;
     dir = cli_model_dir(dir);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) goto fail;
     if (cli_edit_open(&edit, &eo, m, &err) != SEA_OK) goto fail;
     if (edit) {
@@ -231,7 +230,7 @@ int cmd_eval(int argc, char **argv)
         sea_tqa_result r;
         if (sea_tqa_load(&d, data, &err) != SEA_OK) goto fail;
         if (sea_eval_truthfulqa(&r, m, tok, d, &ep, &err) != SEA_OK) {
-            sea__err_prefix(&err, "%s", data);
+            sea_err_prefix(&err, "%s", data);
             sea_tqa_free(d);
             goto fail;
         }
@@ -243,7 +242,7 @@ int cmd_eval(int argc, char **argv)
         sea_pairs_result r;
         if (sea_demos_load(&d, data, &err) != SEA_OK) goto fail;
         if (sea_eval_pairs(&r, m, tok, d, &ep, &err) != SEA_OK) {
-            sea__err_prefix(&err, "%s", data);
+            sea_err_prefix(&err, "%s", data);
             sea_demos_free(d);
             goto fail;
         }
@@ -255,7 +254,7 @@ int cmd_eval(int argc, char **argv)
         sea_bbq_result r;
         if (sea_bbq_load(&d, data, &err) != SEA_OK) goto fail;
         if (sea_eval_bbq(&r, m, tok, d, &ep, &err) != SEA_OK) {
-            sea__err_prefix(&err, "%s", data);
+            sea_err_prefix(&err, "%s", data);
             sea_bbq_free(d);
             goto fail;
         }

@@ -7,7 +7,6 @@
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
 #include "cli/text_input.h"
-#include "core/internal.h"
 #include "sea.h"
 
 typedef struct gen_state {
@@ -82,7 +81,7 @@ int cmd_generate(int argc, char **argv)
     (void)seed_set;
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (ids_s) {
         int *v;
         if (cli_parse_int_list(ids_s, &v, &n_prompt, 0, sea_model_config(m)->n_vocab - 1, msg, sizeof msg)) {
@@ -92,7 +91,7 @@ int cmd_generate(int argc, char **argv)
         prompt_ids = malloc(n_prompt * sizeof *prompt_ids);
         if (!prompt_ids) {
             free(v);
-            sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+            sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
             goto fail;
         }
         for (size_t i = 0; i < n_prompt; i++) prompt_ids[i] = v[i];
@@ -108,7 +107,7 @@ int cmd_generate(int argc, char **argv)
         if (rc) goto fail;
     }
     if (n_prompt == 0) {
-        sea__err(&err, SEA_ERR_ARG, "the prompt has no tokens");
+        sea_err_set(&err, SEA_ERR_ARG, "the prompt has no tokens");
         goto fail;
     }
     {
@@ -131,15 +130,15 @@ int cmd_generate(int argc, char **argv)
     if (json) {
         char *text = cli_detokenize(dir, out, n_out);
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"ids\":[");
-        for (size_t i = 0; i < n_out; i++) sea__buf_printf(&b, "%s%d", i ? "," : "", (int)out[i]);
-        sea__buf_puts(&b, "],\"text\":");
-        if (text) sea__buf_json_string(&b, text, strlen(text));
-        else sea__buf_puts(&b, "null");
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"ids\":[");
+        for (size_t i = 0; i < n_out; i++) sea_buf_printf(&b, "%s%d", i ? "," : "", (int)out[i]);
+        sea_buf_puts(&b, "],\"text\":");
+        if (text) sea_buf_json_string(&b, text, strlen(text));
+        else sea_buf_puts(&b, "null");
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         free(text);
     } else if (gs.out) {
         cli_out_stream_end(gs.out);

@@ -7,7 +7,6 @@
 
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
-#include "core/internal.h"
 #include "sea.h"
 
 static const char *rope_name(sea_rope_type t)
@@ -48,7 +47,7 @@ int cmd_info(int argc, char **argv)
     if (rc >= 0) return rc;
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) return cli_fail_err(argv[0], &err);
+    if (cli_model_open(&m, dir, &err) != SEA_OK) return cli_fail_err(argv[0], &err);
     c = sea_model_config(m);
     cp.n_ctx = (int)n_ctx;
     if (cp.n_ctx > c->max_pos) cp.n_ctx = c->max_pos;
@@ -57,10 +56,10 @@ int cmd_info(int argc, char **argv)
         printf("{\"dir\":");
         {
             sea_buf b;
-            sea__buf_init(&b);
-            sea__buf_json_string(&b, dir, strlen(dir));
-            fputs(sea__buf_cstr(&b), stdout);
-            sea__buf_free(&b);
+            sea_buf_init(&b);
+            sea_buf_json_string(&b, dir, strlen(dir));
+            fputs(sea_buf_cstr(&b), stdout);
+            sea_buf_free(&b);
         }
         printf(",\"n_vocab\":%d,\"d\":%d,\"d_ff\":%d,\"n_layer\":%d,\"n_head\":%d,\"n_kv_head\":%d,"
                "\"head_dim\":%d,\"max_pos\":%d,\"rms_eps\":%g,\"rope_theta\":%g,\"rope_type\":\"%s\","
@@ -170,14 +169,14 @@ int cmd_forward(int argc, char **argv)
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
     memset(&cap, 0, sizeof cap);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     cfg = sea_model_config(m);
     {
         sea_ctx_params cp = sea_ctx_default_params();
         cp.n_ctx = (int)SEA_MIN((size_t)cfg->max_pos, SEA_MAX(n_ids, (size_t)1));
         cp.n_threads = (int)threads;
         if (n_ids > (size_t)cfg->max_pos) {
-            sea__err(&err, SEA_ERR_LIMIT, "%zu tokens exceed the model's %d positions", n_ids, cfg->max_pos);
+            sea_err_set(&err, SEA_ERR_LIMIT, "%zu tokens exceed the model's %d positions", n_ids, cfg->max_pos);
             goto fail;
         }
         if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
@@ -258,7 +257,7 @@ int cmd_forward(int argc, char **argv)
     rc = CLI_EXIT_OK;
     goto out;
 oom:
-    sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
 fail:
     rc = cli_fail_err(argv[0], &err);
 out:

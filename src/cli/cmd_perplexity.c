@@ -10,7 +10,6 @@
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
 #include "cli/text_input.h"
-#include "core/internal.h"
 #include "sea.h"
 
 /* Integers separated by whitespace, commas or brackets (a JSON array also reads this way). */
@@ -87,22 +86,22 @@ int cmd_perplexity(int argc, char **argv)
     if (!text_file == !ids_file) return cli_usage_error(argv[0], "give exactly one of --text-file and --ids-file");
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (ids_file) {
         char *text;
         size_t len;
-        if (sea__read_file(&text, &len, ids_file, (size_t)1 << 30, &err) != SEA_OK) goto fail;
+        if (sea_read_file(&text, &len, ids_file, (size_t)1 << 30, &err) != SEA_OK) goto fail;
         rc = parse_ids_text(text, &ids, &n, sea_model_config(m)->n_vocab, msg, sizeof msg);
-        sea__free(text);
+        sea_free(text);
         if (rc) {
-            sea__err(&err, SEA_ERR_FORMAT, "%s: %s", ids_file, msg);
+            sea_err_set(&err, SEA_ERR_FORMAT, "%s: %s", ids_file, msg);
             goto fail;
         }
     } else if (cli_tokenize_file(&ids, &n, dir, text_file, &err) != SEA_OK) {
         goto fail;
     }
     if (n < 2) {
-        sea__err(&err, SEA_ERR_ARG, "%s: need at least 2 tokens, got %zu", ids_file ? ids_file : text_file, n);
+        sea_err_set(&err, SEA_ERR_ARG, "%s: need at least 2 tokens, got %zu", ids_file ? ids_file : text_file, n);
         goto fail;
     }
     {
@@ -110,7 +109,7 @@ int cmd_perplexity(int argc, char **argv)
         int maxp = sea_model_config(m)->max_pos;
         if (window == 0) window = SEA_MIN(maxp, 1024);
         if (window > maxp) {
-            sea__err(&err, SEA_ERR_ARG, "--window %ld exceeds the model's %d positions", window, maxp);
+            sea_err_set(&err, SEA_ERR_ARG, "--window %ld exceeds the model's %d positions", window, maxp);
             goto fail;
         }
         cp.n_ctx = (int)window;

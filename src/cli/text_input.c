@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli/text_input.h"
-#include "core/internal.h"
 #include "sea/tokenizer.h"
 
 #define TEXT_FILE_MAX ((size_t)1 << 30)
@@ -23,7 +22,7 @@ static sea_status tokenize(int32_t **ids, size_t *n, const char *dir, const char
     *ids = malloc((*n ? *n : 1) * sizeof **ids);
     if (!*ids) {
         sea_free(v);
-        return sea__err_nomem(err, "token ids");
+        return sea_err_set(err, SEA_ERR_NOMEM, "out of memory allocating %s", "token ids");
     }
     memcpy(*ids, v, *n * sizeof **ids);
     sea_free(v);
@@ -39,11 +38,11 @@ sea_status cli_tokenize_file(int32_t **ids, size_t *n, const char *dir, const ch
 {
     char *text;
     size_t len;
-    sea_status st = sea__read_file(&text, &len, path, TEXT_FILE_MAX, err);
+    sea_status st = sea_read_file(&text, &len, path, TEXT_FILE_MAX, err);
     if (st != SEA_OK) return st;
     st = tokenize(ids, n, dir, text, len, err);
-    if (st != SEA_OK && st != SEA_ERR_IO) sea__err_prefix(err, "%s", path);
-    sea__free(text);
+    if (st != SEA_OK && st != SEA_ERR_IO) sea_err_prefix(err, "%s", path);
+    sea_free(text);
     return st;
 }
 

@@ -83,13 +83,7 @@ static inline void sea__store_le64(unsigned char *p, uint64_t v)
     for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* ---- growable byte buffer ---- */
-typedef struct sea_buf {
-    char *data; /* NUL-terminated when len > 0 or after sea__buf_cstr */
-    size_t len;
-    size_t cap;
-    int failed; /* sticky: an append ran out of memory */
-} sea_buf;
+/* ---- growable byte buffer (struct sea_buf in sea/core.h; sea_buf_* are the public names) ---- */
 
 void sea__buf_init(sea_buf *b);
 void sea__buf_free(sea_buf *b);
@@ -138,6 +132,16 @@ void sea__sha256_hex(char out[65], const void *data, size_t len);
 
 /* ---- warnings (through the sea_set_log hook; stderr by default) ---- */
 void sea__warn(const char *fmt, ...) SEA_PRINTF(1, 2);
+/* Diagnostics at SEA_LOG_TRACE (sea_set_log_level): sea__tracing() says whether they are on;
+ * sea__trace sends one line to the hook when they are. */
+int sea__tracing(void);
+void sea__trace(const char *fmt, ...) SEA_PRINTF(1, 2);
+
+/* ---- time (clock.c) ----
+ * sea__now: monotonic seconds. sea__phase_clock: the same while tracing is on, else -1 (the
+ * phase timers of sea_fit and the Jacobi SVD: `t = sea__phase_clock(); ...; if (t >= 0) ...`). */
+double sea__now(void);
+double sea__phase_clock(void);
 
 /* ---- misc ---- */
 #define SEA_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -69,13 +69,6 @@ sea_status sea__job_make(sea__job *j, const sea_tokenizer *tok, const char *prom
     return SEA_OK;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct eval_worker {
     sea_ctx *c;
     sea_editor *ed;
@@ -91,7 +84,7 @@ sea_status sea__eval_score(double *scores, const sea_model *m, const sea_eval_pa
     sea_status st = SEA_OK, first = SEA_OK;
     sea_err werr;
     size_t done = 0, *item_start;
-    double t0 = now_s();
+    double t0 = sea__now();
     memset(cost, 0, sizeof *cost);
     if (n_jobs == 0) return sea__err(err, SEA_ERR_ARG, "nothing to evaluate");
     if (n_threads <= 0) {
@@ -181,7 +174,7 @@ sea_status sea__eval_score(double *scores, const sea_model *m, const sea_eval_pa
         int nl = sea_model_config(m)->n_layer;
         cost->tokens_computed = (cost->tokens_computed + (uint64_t)nl / 2) / (uint64_t)nl;
     }
-    cost->seconds = now_s() - t0;
+    cost->seconds = sea__now() - t0;
     sea__free(ws);
     sea__free(item_start);
     return st;

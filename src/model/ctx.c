@@ -135,6 +135,7 @@ sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *
 
 int sea_ctx_n_ctx(const sea_ctx *c) { return c->n_ctx; }
 int sea_ctx_n_past(const sea_ctx *c) { return c->n_past; }
+int sea_ctx_n_threads(const sea_ctx *c) { return c->n_threads; }
 const sea_model *sea_ctx_model(const sea_ctx *c) { return c->m; }
 
 void sea_ctx_truncate(sea_ctx *c, int n_past)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "kernels/matmul.h"
-#include "model/model_internal.h"
 #include "sea/edit.h"
 
 typedef struct edit_layer {
@@ -332,6 +332,6 @@ static sea_status edit_hook(void *user, sea_site site, int layer, float *x, int 
 
 sea_status sea_editor_attach(sea_editor *e, sea_ctx *c, sea_err *err)
 {
-    e->n_threads = c->n_threads;
+    e->n_threads = sea_ctx_n_threads(c);
     return sea_ctx_add_hook(c, edit_hook, e, SEA_SITE_MASK(SEA_SITE_MLP), err);
 }

@@ -1,10 +1,10 @@
 # src/spectral: the SEA method: activations, feature functions, fitting, projection files, editing
 seainclude_HEADERS += include/sea/spectral.h
-libsea_la_SOURCES += src/spectral/feature.c src/spectral/acts.c src/spectral/proj.c src/spectral/fit.c
+libsea_core_la_SOURCES += src/spectral/feature.c src/spectral/acts.c src/spectral/proj.c src/spectral/fit.c
 noinst_HEADERS += src/spectral/spectral_internal.h
 # editing in the forward pass (SEA-SPEC §4)
-libsea_la_SOURCES += src/spectral/edit.c
+libsea_core_la_SOURCES += src/spectral/edit.c
 seainclude_HEADERS += include/sea/edit.h
 # tracing demonstrations (SEA-SPEC §2)
-libsea_la_SOURCES += src/spectral/trace.c
+libsea_core_la_SOURCES += src/spectral/trace.c
 seainclude_HEADERS += include/sea/trace.h
