@@ -194,6 +194,10 @@ SEA_API const char *sea_simd_name(void);
  * other call of the library, from one thread. SEA_ERR_ARG for another name. */
 SEA_API sea_status sea_set_simd(const char *name, sea_err *err);
 
+/* Threads a call uses when its n_threads is 0: what OpenMP would use (the processors this
+ * process may run on, or OMP_NUM_THREADS); 1 in a build without OpenMP. */
+SEA_API int sea_default_threads(void);
+
 /* Version string "MAJOR.MINOR.PATCH". */
 SEA_API const char *sea_version(void);
 

@@ -251,8 +251,7 @@ int cli_file_exists(const char *path)
 
 int cli_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
+    return sea_default_threads();
 }
 
 double cli_now(void)

@@ -91,7 +91,7 @@ const char *cli_basename(const char *path);
 /* 1 if something exists at path. */
 int cli_file_exists(const char *path);
 
-/* Default thread count: online processors (at least 1). */
+/* Default thread count: sea_default_threads(). */
 int cli_default_threads(void);
 
 /* Progress line on stderr, rewritten in place when stderr is a terminal:

@@ -60,30 +60,23 @@ int sea__buf_putc(sea_buf *b, char c)
     return sea__buf_append(b, &c, 1);
 }
 
-static int buf_vprintf(sea_buf *b, const char *fmt, va_list ap)
+int sea__buf_printf(sea_buf *b, const char *fmt, ...)
 {
-    va_list ap2;
+    va_list ap, ap2;
     int n;
+    va_start(ap, fmt);
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
     if (n < 0 || sea__buf_reserve(b, (size_t)n)) {
+        va_end(ap2);
         b->failed = 1;
         return -1;
     }
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
     b->len += (size_t)n;
     return 0;
-}
-
-int sea__buf_printf(sea_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-    va_start(ap, fmt);
-    rc = buf_vprintf(b, fmt, ap);
-    va_end(ap);
-    return rc;
 }
 
 int sea__buf_json_string(sea_buf *b, const char *s, size_t n)
@@ -132,22 +125,3 @@ const char *sea__buf_cstr(sea_buf *b)
     return b->data ? b->data : "";
 }
 
-/* ---- the public names (sea/core.h) ---- */
-void sea_buf_init(sea_buf *b) { sea__buf_init(b); }
-void sea_buf_free(sea_buf *b) { sea__buf_free(b); }
-int sea_buf_append(sea_buf *b, const void *data, size_t n) { return sea__buf_append(b, data, n); }
-int sea_buf_puts(sea_buf *b, const char *s) { return sea__buf_puts(b, s); }
-int sea_buf_putc(sea_buf *b, char c) { return sea__buf_putc(b, c); }
-int sea_buf_json_string(sea_buf *b, const char *s, size_t n) { return sea__buf_json_string(b, s, n); }
-int sea_buf_json_double(sea_buf *b, double v) { return sea__buf_json_double(b, v); }
-const char *sea_buf_cstr(sea_buf *b) { return sea__buf_cstr(b); }
-
-int sea_buf_printf(sea_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-    va_start(ap, fmt);
-    rc = buf_vprintf(b, fmt, ap);
-    va_end(ap);
-    return rc;
-}

@@ -70,16 +70,6 @@ static float *fbuf(size_t a, size_t b, size_t c, int *fail)
     return p;
 }
 
-static int online_cpus(void)
-{
-#if defined(_SC_NPROCESSORS_ONLN)
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-#else
-    return 1;
-#endif
-}
-
 sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *pp, sea_err *err)
 {
     const sea_llama_config *cfg = &m->cfg;
@@ -98,7 +88,7 @@ sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *
     if (cfg->sliding_window > 0 && p.n_ctx > cfg->sliding_window)
         sea__warn("context capped to the model's sliding window of %d positions", cfg->sliding_window);
     resolve_params(&p, cfg);
-    if (p.n_threads == 0) p.n_threads = online_cpus();
+    if (p.n_threads == 0) p.n_threads = sea_default_threads();
     c = sea__calloc(1, sizeof *c);
     if (!c) return sea__err_nomem(err, "an inference context");
     c->m = m;
