@@ -131,6 +131,9 @@ typedef sea_status (*sea_hook_fn)(void *user, sea_site site, int layer, float *x
 SEA_API sea_status sea_ctx_add_hook(sea_ctx *c, sea_hook_fn fn, void *user, unsigned site_mask,
                                     sea_err *err);
 SEA_API void sea_ctx_clear_hooks(sea_ctx *c);
+/* Called by a hook that is about to fail: the forward call's error then reads "layer L: MSG"
+ * (instead of "a hook stopped the forward pass at layer L"). Kept until that call reports it. */
+SEA_API void sea_ctx_hook_error(sea_ctx *c, const char *msg);
 
 /* Logits wanted from a forward call. */
 typedef enum sea_logits_mode {
