@@ -167,7 +167,7 @@ int cmd_eval(int argc, char **argv)
     long limit = 0, folds = 0, fold = -1, threads = 0;
     int json = 0, quiet = 0, details = 0, is_tqa;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 11] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"data", 0, CLI_STR, &data, "FILE", "TruthfulQA.csv, or BBQ JSON Lines (e.g. All-validation-disambig.jsonl)", 0, -1, NULL},
         {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
@@ -179,6 +179,7 @@ int cmd_eval(int argc, char **argv)
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
         {"details", 0, CLI_FLAG, &details, NULL, "with --json: per-question scores (for paired tests)", 0, -1, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[2];
     int n_pos, rc;
@@ -189,7 +190,7 @@ int cmd_eval(int argc, char **argv)
     sea_eval_params ep = sea_eval_default_params();
     sea_proj *proj = NULL;
     double t0;
-    cli_edit_opts_init(&eo, opts + 11);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
                    "truthfulqa: MC1/MC2/MC3 with the 6-shot QA primer, answers scored by summed\n"
                    "log-probability (SEA-SPEC §5.1). bbq: accuracy, unknown rate, bias score and\n"

@@ -29,7 +29,7 @@ int cmd_generate(int argc, char **argv)
     int greedy = 0, ignore_eos = 0, json = 0, temp_set = 0, topk_set = 0, topp_set = 0, minp_set = 0,
         seed_set = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 17] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"prompt", 'p', CLI_STR, &prompt, "TEXT", "prompt text (BOS added per the tokenizer)", 0, -1, NULL},
         {"ids", 0, CLI_STR, &ids_s, "LIST", "prompt as comma-separated token ids (used as given)", 0, -1, NULL},
@@ -47,18 +47,20 @@ int cmd_generate(int argc, char **argv)
         {"ctx", 0, CLI_INT, &n_ctx, "N", "context size (default: min(max positions, 4096))", 1, 1 << 24, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print {\"ids\": [...], \"text\": \"...\"} at the end instead of streaming", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1], msg[256];
     int n_pos, rc;
     sea_err err;
     sea_model *m = NULL;
+    sea_tokenizer *tok = NULL;
     sea_ctx *c = NULL;
     cli_edit *edit = NULL;
     int32_t *prompt_ids = NULL, *out = NULL;
     size_t n_prompt = 0, n_out = 0;
     sea_generate_params gp = sea_generate_default_params();
     gen_state gs = {NULL, 0};
-    cli_edit_opts_init(&eo, opts + 17);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(-p TEXT | --ids LIST) [-n N] [--greedy | --temp T --top-k K --top-p P --min-p M --seed S] [--edit PROJ ...]",
                    "Generate a continuation of the prompt, streamed to stdout. Greedy unless a\n"
                    "sampling option (--temp, --top-k, --top-p, --min-p) is given. Stops at an\n"
@@ -82,6 +84,12 @@ int cmd_generate(int argc, char **argv)
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
     if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    /* the tokenizer, opened once: for -p (required) and for printing (ids without it) */
+    if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) {
+        tok = NULL;
+        if (!ids_s) goto fail;
+        sea_err_clear(&err);
+    }
     if (ids_s) {
         int *v;
         if (cli_parse_int_list(ids_s, &v, &n_prompt, 0, sea_model_config(m)->n_vocab - 1, msg, sizeof msg)) {
@@ -102,7 +110,7 @@ int cmd_generate(int argc, char **argv)
         if (sea_template_parse(&t, tmpl, &err) != SEA_OK ||
             sea_template_apply(&wrapped, t, cli_system_prompt(system), prompt, &err) != SEA_OK)
             goto fail;
-        rc = cli_tokenize_text(&prompt_ids, &n_prompt, dir, wrapped, &err) != SEA_OK;
+        rc = cli_tokenize_text(&prompt_ids, &n_prompt, tok, wrapped, &err) != SEA_OK;
         sea_free(wrapped);
         if (rc) goto fail;
     }
@@ -119,7 +127,7 @@ int cmd_generate(int argc, char **argv)
     }
     if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) goto fail;
     if (!json) {
-        gs.out = cli_out_stream_new(dir, prompt_ids, n_prompt);
+        gs.out = cli_out_stream_new(tok, prompt_ids, n_prompt);
         gs.stream = gs.out != NULL;
         if (prompt) {
             fputs(prompt, stdout);
@@ -128,7 +136,7 @@ int cmd_generate(int argc, char **argv)
     }
     if (sea_generate(c, prompt_ids, n_prompt, &gp, on_token, &gs, &out, &n_out, &err) != SEA_OK) goto fail;
     if (json) {
-        char *text = cli_detokenize(dir, out, n_out);
+        char *text = cli_detokenize(tok, out, n_out);
         sea_buf b;
         sea_buf_init(&b);
         sea_buf_puts(&b, "{\"ids\":[");
@@ -154,6 +162,7 @@ out:
     sea_free(out);
     free(prompt_ids);
     sea_ctx_free(c);
+    sea_tokenizer_close(tok);
     sea_model_close(m);
     return rc;
 }

@@ -134,13 +134,14 @@ int cmd_forward(int argc, char **argv)
     long threads = 0, top = 5;
     int json = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 6] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"ids", 0, CLI_STR, &ids_s, "LIST", "comma-separated token ids (required)", 0, -1, NULL},
         {"dump", 0, CLI_STR, &dump, "FILE", "write logits and every per-layer tensor (F32) to FILE.safetensors", 0, -1, NULL},
         {"top", 0, CLI_INT, &top, "K", "print the K most likely next tokens (default 5)", 0, 1000, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print the prediction as JSON", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1];
     int n_pos, rc, *ids = NULL;
@@ -155,7 +156,7 @@ int cmd_forward(int argc, char **argv)
     int32_t *tok = NULL;
     size_t nd = 0;
     cli_edit *edit = NULL;
-    cli_edit_opts_init(&eo, opts + 6);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "--ids LIST [-m DIR] [--dump FILE] [--edit PROJ ...]",
                    "Run one forward pass over the given token ids (one call, no BOS added) and\n"
                    "print the most likely next tokens; --dump writes F32 tensors logits [T, vocab],\n"

@@ -60,7 +60,7 @@ int cmd_perplexity(int argc, char **argv)
     long window = 0, threads = 0;
     int json = 0, quiet = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 7] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"text-file", 0, CLI_STR, &text_file, "FILE", "text to score (tokenized with the model's tokenizer, BOS per add_bos_token)", 0, -1, NULL},
         {"ids-file", 0, CLI_STR, &ids_file, "FILE", "token ids to score (integers separated by spaces or commas, or a JSON array)", 0, -1, NULL},
@@ -68,6 +68,7 @@ int cmd_perplexity(int argc, char **argv)
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1], msg[256];
     int n_pos, rc;
@@ -78,7 +79,7 @@ int cmd_perplexity(int argc, char **argv)
     int32_t *ids = NULL;
     size_t n = 0, n_pred;
     double nll, t0;
-    cli_edit_opts_init(&eo, opts + 7);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(--text-file FILE | --ids-file FILE) [-m DIR] [--window W] [--edit PROJ ...]",
                    "Perplexity exp(mean negative log-likelihood) of every token after the first,\n"
                    "in windows of W tokens that share one token of context.", pos, 0, &n_pos);
