@@ -16,3 +16,12 @@ double sea__phase_clock(void)
 {
     return sea__tracing() ? sea__now() : -1.0;
 }
+
+int sea__phase_lap(double *t, double *dt)
+{
+    double now = sea__phase_clock();
+    if (now < 0) return 0;
+    *dt = now - *t;
+    *t = now;
+    return 1;
+}

@@ -141,6 +141,9 @@ void sea__trace(const char *fmt, ...) SEA_PRINTF(1, 2);
  * phase timers of sea_fit and the Jacobi SVD: `t = sea__phase_clock(); ...; if (t >= 0) ...`). */
 double sea__now(void);
 double sea__phase_clock(void);
+/* End of a phase started at *t (from sea__phase_clock): 1 with *dt its length and *t moved to
+ * now while tracing, else 0. */
+int sea__phase_lap(double *t, double *dt);
 
 /* ---- random numbers (rng.c): xoshiro256** seeded by splitmix64, the same stream on every
  * platform; Box-Muller normals ---- */

@@ -50,10 +50,8 @@ static double jnow(void)
 
 static void jtrace(double *t, const char *what, size_t n)
 {
-    double now = jnow();
-    if (now < 0) return;
-    sea__trace("jacobi %zu: %-34s %8.3f s", n, what, now - *t);
-    *t = now;
+    double dt;
+    if (sea__phase_lap(t, &dt)) sea__trace("jacobi %zu: %-34s %8.3f s", n, what, dt);
 }
 
 typedef struct jac {

@@ -71,10 +71,8 @@ static double trace_t0(void)
 
 static void trace(double *t, const char *what, size_t l)
 {
-    double now = trace_t0();
-    if (now < 0) return;
-    sea__trace("fit: layer %zu: %-28s %8.3f s", l, what, now - *t);
-    *t = now;
+    double dt;
+    if (sea__phase_lap(t, &dt)) sea__trace("fit: layer %zu: %-28s %8.3f s", l, what, dt);
 }
 
 /* Result of one side (positive or negative) of one layer, in double. */
