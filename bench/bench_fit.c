@@ -110,6 +110,8 @@ int main(int argc, char **argv)
     sea_proj *proj[2] = {NULL, NULL};
     double t_sea[2] = {0, 0}, t_run[2][16];
     int repeat = 3;
+    /* the library reads no environment: SEA_FIT_TRACE=1 asks for its phase timings */
+    if (getenv("SEA_FIT_TRACE")) sea_set_log_level(SEA_LOG_TRACE);
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--d")) d = (size_t)atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--n")) N = (size_t)atol(argv[i + 1]);

@@ -11,13 +11,13 @@ bench_peak_SOURCES = bench/peak.c
 bench_peak_CFLAGS = -O2 $(OPENMP_CFLAGS)
 bench_peak_LDFLAGS = $(OPENMP_CFLAGS)
 bench_bench_gemm_SOURCES = bench/bench_gemm.c
-bench_bench_gemm_LDADD = libsea.la -lm
+bench_bench_gemm_LDADD = $(SEA_CORE_LIBS)
 bench_bench_fit_SOURCES = bench/bench_fit.c
 bench_bench_fit_LDADD = libsea.la -lm
 bench_bench_tokenize_SOURCES = bench/bench_tokenize.c
-bench_bench_tokenize_LDADD = libsea.la -lm
+bench_bench_tokenize_LDADD = $(SEA_CORE_LIBS)
 bench_bench_quant_SOURCES = bench/bench_quant.c
-bench_bench_quant_LDADD = libsea.la -lm
+bench_bench_quant_LDADD = $(SEA_CORE_LIBS)
 EXTRA_DIST += bench/bench_torch_llama.py bench/forward.sh bench/bench_fit_torch.py
 
 .PHONY: bench

@@ -2,9 +2,11 @@
  * trace demonstrations, fit projections, generate with and without the edit, and score
  * held-out pairs. Build: cc pipeline.c $(pkg-config --cflags --libs sea)
  *
- *   examples/pipeline [MODEL_DIR [DEMOS.jsonl [HELDOUT.jsonl]]]
+ *   pipeline MODEL_DIR [DEMOS.jsonl [HELDOUT.jsonl]]
  *
- * Without arguments it uses the bundled kjv-demo model and its demonstrations. */
+ * MODEL_DIR may be the kjv-demo model installed with sea (PREFIX/share/sea/models/kjv-demo);
+ * without DEMOS and HELDOUT it uses the sea-demos.jsonl and sea-heldout.jsonl beside the model.
+ * Without MODEL_DIR it uses $SEA_MODEL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +58,11 @@ int main(int argc, char **argv)
     sea_eval_params ev = sea_eval_default_params();
     sea_pairs_result before, after;
 
-    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : SEA_SRC_MODELDIR "/kjv-demo");
+    if (argc < 2 && !getenv("SEA_MODEL")) {
+        fprintf(stderr, "usage: pipeline MODEL_DIR [DEMOS.jsonl [HELDOUT.jsonl]]\n");
+        return 2;
+    }
+    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : getenv("SEA_MODEL"));
     snprintf(demos_path, sizeof demos_path, "%s", argc > 2 ? argv[2] : "");
     snprintf(held_path, sizeof held_path, "%s", argc > 3 ? argv[3] : "");
     if (!demos_path[0]) snprintf(demos_path, sizeof demos_path, "%s/sea-demos.jsonl", dir);

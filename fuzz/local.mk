@@ -23,7 +23,7 @@ check_PROGRAMS += $(FUZZ_TARGETS)
 endif
 # FUZZ_DIR: fixed inputs of the targets (fuzz/tokenizers); FUZZ_CORPUS: what replay runs
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_DIR='"$(abs_top_srcdir)/fuzz"'
-FUZZ_LDADD = libsea.la -lm
+FUZZ_LDADD = $(SEA_CORE_LIBS)
 
 fuzz_fuzz_json_SOURCES = fuzz/fuzz_json.c $(FUZZ_MAIN)
 fuzz_fuzz_json_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/json"'

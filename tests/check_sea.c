@@ -361,6 +361,10 @@ START_TEST(test_bad_eval_data)
 }
 END_TEST
 
+static void *fail_malloc(size_t n, void *user) { (void)n; (void)user; return NULL; }
+static void *fail_realloc(void *p, size_t n, void *user) { (void)p; (void)n; (void)user; return NULL; }
+static void pass_free(void *p, void *user) { (void)user; free(p); }
+
 START_TEST(test_editor_checks)
 {
     sea_model *m = kjv();
@@ -382,6 +386,24 @@ START_TEST(test_editor_checks)
     ck_assert_int_eq(sea_editor_first_layer(ed), 2);
     ck_assert_uint_eq(sea_editor_n_layers(ed), 2);
     ck_assert(!sea_editor_is_causal(ed));
+    {
+        /* an edit that fails inside the forward pass says why: its scratch for 4 rows cannot
+         * be allocated (1 row was), and the forward call's error names the layer and that */
+        sea_ctx *c;
+        sea_ctx_params cp = sea_ctx_default_params();
+        sea_allocator failing = {fail_malloc, fail_realloc, pass_free, NULL};
+        const int32_t ids[4] = {1, 450, 3303, 310};
+        cp.n_ctx = 16;
+        ck_assert_int_eq(sea_ctx_new(&c, m, &cp, &err), SEA_OK);
+        ck_assert_int_eq(sea_editor_attach(ed, c, &err), SEA_OK);
+        ck_assert_msg(sea_forward(c, ids, 1, SEA_LOGITS_LAST, NULL, &err) == SEA_OK, "%s", err.msg);
+        sea_err_clear(&err);
+        sea_set_allocator(&failing);
+        ck_assert_int_eq(sea_forward(c, ids + 1, 3, SEA_LOGITS_LAST, NULL, &err), SEA_ERR_NOMEM);
+        sea_set_allocator(NULL);
+        ck_assert_msg(strstr(err.msg, "layer 2: ") && strstr(err.msg, "edit scratch"), "%s", err.msg);
+        sea_ctx_free(c);
+    }
     sea_editor_free(ed);
     {
         /* a model of another width is refused */

@@ -3,7 +3,7 @@
 if HAVE_CHECK
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -D_POSIX_C_SOURCE=200809L \
 	-DSEA_TEST_FIXTURES='"$(abs_top_srcdir)/tests/fixtures"' $(CHECK_CFLAGS)
-TEST_LDADD = libsea.la $(CHECK_LIBS) -lm
+TEST_LDADD = $(SEA_CORE_LIBS) $(CHECK_LIBS)
 
 # one fragment per source folder it tests (tests/<folder>.mk), plus the cross-cutting
 # security suites
@@ -19,6 +19,12 @@ include tests/security.mk
 endif
 
 TESTS += $(check_PROGRAMS)
-AM_TESTS_ENVIRONMENT = CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120}; export CK_DEFAULT_TIMEOUT;
+AM_TESTS_ENVIRONMENT = CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120}; export CK_DEFAULT_TIMEOUT; \
+	CC='$(CC)'; MAKE='$(MAKE)'; export CC MAKE;
+
+# the public API boundary: the shared library exports exactly the SEA_API functions, and an
+# example builds against an installed sea.pc and runs (shell scripts; no Check needed)
+TESTS += tests/api_symbols.sh tests/example_installed.sh
+EXTRA_DIST += tests/api_symbols.sh tests/example_installed.sh
 noinst_HEADERS += tests/testutil.h
 EXTRA_DIST += tests/fixtures

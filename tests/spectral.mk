@@ -9,7 +9,7 @@ tests_check_proj_SOURCES = tests/check_proj.c
 tests_check_proj_CPPFLAGS = $(TEST_CPPFLAGS) -DSEA_BIN='"$(abs_top_builddir)/sea$(EXEEXT)"'
 tests_check_proj_LDADD = $(TEST_LDADD)
 # the command tests run the built tool (built by 'all', which 'check' depends on)
-tests_check_proj_DEPENDENCIES = libsea.la sea$(EXEEXT)
+tests_check_proj_DEPENDENCIES = libsea_core.la sea$(EXEEXT)
 check_PROGRAMS += tests/check_sea
 tests_check_sea_SOURCES = tests/check_sea.c
 tests_check_sea_CPPFLAGS = $(TEST_CPPFLAGS)

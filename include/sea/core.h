@@ -67,6 +67,12 @@ typedef struct sea_err {
 
 /* Clear an error report (status SEA_OK, empty message). */
 SEA_API void sea_err_clear(sea_err *err);
+/* Fill an error report (when err is not NULL) with status and a printf-style message, made one
+ * line (control characters become '?'); returns status, so an application can write
+ * `return sea_err_set(err, SEA_ERR_ARG, "%s: ...", path)` in the library's own style. */
+SEA_API sea_status sea_err_set(sea_err *err, sea_status status, const char *fmt, ...) SEA_PRINTF(3, 4);
+/* Prepend "prefix: " to the message already in err (no-op for NULL), e.g. a file name. */
+SEA_API void sea_err_prefix(sea_err *err, const char *fmt, ...) SEA_PRINTF(2, 3);
 
 /* ---- allocator hook ----
  * All memory the library allocates goes through these functions (default: libc). Used by
@@ -100,6 +106,49 @@ SEA_API void sea_set_buffer_cache(size_t max_bytes);
 typedef void (*sea_log_fn)(const char *msg, void *user);
 SEA_API void sea_set_log(sea_log_fn fn, void *user);
 SEA_API void sea_set_log_default(void);
+/* How much goes to the hook. SEA_LOG_WARN (the default): warnings only. SEA_LOG_TRACE adds
+ * diagnostics for benchmarking: the time of each phase of each layer of sea_fit and the
+ * statistics of each Jacobi sweep (lines starting "fit: " and "jacobi "; the default hook
+ * prints them as "sea fit: ..." and "sea jacobi ..." without the warning prefix). The library
+ * never reads the environment; the sea tool sets SEA_LOG_TRACE when SEA_FIT_TRACE is set. */
+typedef enum sea_log_level { SEA_LOG_WARN = 0, SEA_LOG_TRACE = 1 } sea_log_level;
+SEA_API void sea_set_log_level(sea_log_level level);
+SEA_API sea_log_level sea_log_get_level(void);
+
+/* ---- growable text buffer ----
+ * What the library uses to build JSON and file headers, for applications to write output the
+ * same way (the sea tool's --json output). Initialise with sea_buf_init (or zero it); every
+ * append returns 0 or -1 when memory ran out, after which `failed` stays set and further
+ * appends do nothing, so a caller may check once at the end. data is NUL-terminated after any
+ * append; sea_buf_cstr returns "" for an empty buffer. Free with sea_buf_free. */
+typedef struct sea_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int failed; /* sticky: an append ran out of memory */
+} sea_buf;
+SEA_API void sea_buf_init(sea_buf *b);
+SEA_API void sea_buf_free(sea_buf *b);
+SEA_API int sea_buf_append(sea_buf *b, const void *data, size_t n);
+SEA_API int sea_buf_puts(sea_buf *b, const char *s);
+SEA_API int sea_buf_putc(sea_buf *b, char c);
+SEA_API int sea_buf_printf(sea_buf *b, const char *fmt, ...) SEA_PRINTF(2, 3);
+/* s[0..n) as a JSON string literal (quotes and escapes included). */
+SEA_API int sea_buf_json_string(sea_buf *b, const char *s, size_t n);
+/* A double as JSON: the shortest form that reads back to the same value; NaN and infinities
+ * as null. */
+SEA_API int sea_buf_json_double(sea_buf *b, double v);
+SEA_API const char *sea_buf_cstr(sea_buf *b);
+
+/* ---- files ----
+ * Read a whole regular file of at most max_bytes (larger: SEA_ERR_LIMIT; not a regular file:
+ * SEA_ERR_IO) into a NUL-terminated buffer the caller frees with sea_free; *out_len (may be
+ * NULL) gets the length. Errors name the path. */
+SEA_API sea_status sea_read_file(char **out, size_t *out_len, const char *path, size_t max_bytes,
+                                 sea_err *err);
+/* Write a file atomically: the bytes go to a temporary in the same directory, renamed over
+ * path only when all of them are written; on failure nothing is left behind. */
+SEA_API sea_status sea_write_file_atomic(const char *path, const void *data, size_t len, sea_err *err);
 
 /* ---- element types of tensors (safetensors names) ---- */
 #define SEA_DTYPE_MAP(X)    \
@@ -146,9 +195,17 @@ SEA_API float sea_bf16_to_f32(uint16_t h);
 SEA_API uint16_t sea_f32_to_f16(float f);  /* round to nearest even */
 SEA_API uint16_t sea_f32_to_bf16(float f); /* round to nearest even, NaN kept quiet */
 
-/* Kernel family chosen for this CPU: "avx512", "avx2", "neon" or "scalar" (SEA_SIMD in the
- * environment can lower it). */
+/* Kernel family chosen for this CPU: "avx512", "avx2", "neon" or "scalar" (sea_set_simd can
+ * lower it). */
 SEA_API const char *sea_simd_name(void);
+/* Cap the kernel family at "scalar", "neon", "avx2" or "avx512" (the best one the CPU has up
+ * to that); for comparisons and benchmarks (the sea tool reads SEA_SIMD). Call it before any
+ * other call of the library, from one thread. SEA_ERR_ARG for another name. */
+SEA_API sea_status sea_set_simd(const char *name, sea_err *err);
+
+/* Threads a call uses when its n_threads is 0: what OpenMP would use (the processors this
+ * process may run on, or OMP_NUM_THREADS); 1 in a build without OpenMP. */
+SEA_API int sea_default_threads(void);
 
 /* Version string "MAJOR.MINOR.PATCH". */
 SEA_API const char *sea_version(void);

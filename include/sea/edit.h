@@ -3,7 +3,26 @@
  * At the MLP output z [T, d] of each selected layer, before the residual add:
  *   z+ = U+ (U+^T f),  z- = f - U- (U-^T f),  f = z (or phi(z) for Phi-SEA, then z± = phi^-1(z±)),
  *   s  = z+ + z-, merged into z by one of the rules of sea_merge.
- * Only the low-rank factors are stored and multiplied: O(d (k+ + k-)) per token, never d x d. */
+ * Only the low-rank factors are stored and multiplied: O(d (k+ + k-)) per token, never d x d.
+ *
+ * Contracts of every function here:
+ *   - shapes: z is row-major [T, d] with d the model's hidden size (cfg->d) and T >= 1 the rows
+ *     of one forward call; U+ [d, k+] and U- [d, k-] come from the projection file, k+ or k-
+ *     may be 0 (then z+ = 0, or z- = f);
+ *   - NaN policy: values are not checked. A NaN or Inf in z reaches the output through the
+ *     products (and, with seq-norm, the scale of its coordinate for every position of the
+ *     call; with token-norm, every coordinate of its position). A merge whose s has (near)
+ *     zero norm (sum of squares < 1e-24) writes 0 there instead of dividing by zero;
+ *   - threading: an editor holds scratch and running statistics, so it is used by one thread
+ *     at a time and attached to one context at a time (one editor per context for parallel
+ *     work, as sea_eval and sea_trace do); the products use n_threads threads (the context's
+ *     count in the hook) and the result does not depend on that count;
+ *   - memory: the editor keeps the transposes, (k+ + k-) x d floats per selected layer, and
+ *     scratch of (3d + max k) floats per row, grown to the largest T seen;
+ *   - failure: sea_editor_new sets *out = NULL and names the mismatch or the missing layer;
+ *     sea_editor_apply fails only with SEA_ERR_NOMEM (scratch for T rows), leaving z
+ *     untouched. In the forward pass the reason reaches the caller: the forward call fails with
+ *     that status and its error reads "layer L: out of memory allocating edit scratch". */
 #ifndef SEA_EDIT_H
 #define SEA_EDIT_H
 
@@ -55,7 +74,9 @@ typedef struct sea_editor sea_editor;
 SEA_API sea_status sea_editor_new(sea_editor **out, const sea_proj *p, const sea_model *model,
                                   const sea_edit_params *ep, sea_err *err);
 SEA_API void sea_editor_free(sea_editor *e);
-/* Add the edit to a context as a hook at the MLP sites (detach with sea_ctx_clear_hooks). */
+/* Add the edit to a context as a hook at the MLP sites (detach with sea_ctx_clear_hooks).
+ * The editor must outlive the attachment; an edit failure inside the forward pass is
+ * reported through sea_ctx_hook_error, so the forward call's error says why. */
 SEA_API sea_status sea_editor_attach(sea_editor *e, sea_ctx *c, sea_err *err);
 /* Lowest edited layer, and whether the edit of a position depends only on that position
  * (every merge but seq-norm): what prefix caching may reuse (doc/EVAL.md). */
@@ -63,7 +84,8 @@ SEA_API int sea_editor_first_layer(const sea_editor *e);
 SEA_API int sea_editor_is_causal(const sea_editor *e);
 SEA_API size_t sea_editor_n_layers(const sea_editor *e);
 
-/* Apply the edit of layer `layer` to z [T, d] in place (what the hook does). */
+/* Apply the edit of layer `layer` to z [T, d] in place (what the hook does); a layer that is
+ * not selected (or out of range) is left as it is and gives SEA_OK. */
 SEA_API sea_status sea_editor_apply(sea_editor *e, int layer, float *z, int T, int n_threads,
                                     sea_err *err);
 

@@ -128,7 +128,7 @@ typedef struct sea_model sea_model;
 typedef enum sea_load { SEA_LOAD_MMAP = 0, SEA_LOAD_COPY = 1 } sea_load;
 
 typedef struct sea_model_params {
-    sea_load load; /* default: $SEA_LOAD ("mmap" or "copy") when set, else SEA_LOAD_MMAP */
+    sea_load load; /* default SEA_LOAD_MMAP (the sea tool: SEA_LOAD=copy in the environment) */
 } sea_model_params;
 
 SEA_API sea_model_params sea_model_default_params(void);
@@ -171,6 +171,8 @@ SEA_API int sea_ctx_n_past(const sea_ctx *c);
 /* Forget cached positions from n_past on (0 clears the cache). */
 SEA_API void sea_ctx_truncate(sea_ctx *c, int n_past);
 SEA_API void sea_ctx_set_threads(sea_ctx *c, int n_threads);
+/* Threads the context's forward pass uses (what sea_ctx_set_threads or the params set, >= 1). */
+SEA_API int sea_ctx_n_threads(const sea_ctx *c);
 SEA_API const sea_model *sea_ctx_model(const sea_ctx *c);
 
 /* Sites where hooks see (and may rewrite) per-layer tensors [T, d]. */
@@ -196,6 +198,9 @@ typedef sea_status (*sea_hook_fn)(void *user, sea_site site, int layer, float *x
 SEA_API sea_status sea_ctx_add_hook(sea_ctx *c, sea_hook_fn fn, void *user, unsigned site_mask,
                                     sea_err *err);
 SEA_API void sea_ctx_clear_hooks(sea_ctx *c);
+/* Called by a hook that is about to fail: the forward call's error then reads "layer L: MSG"
+ * (instead of "a hook stopped the forward pass at layer L"). Kept until that call reports it. */
+SEA_API void sea_ctx_hook_error(sea_ctx *c, const char *msg);
 
 /* Logits wanted from a forward call. */
 typedef enum sea_logits_mode {

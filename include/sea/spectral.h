@@ -3,7 +3,26 @@
  *
  * Pipeline: `sea trace` fills a sea_acts (positive/negative/base activations), sea_fit turns
  * it into a sea_proj (per layer, the directions to keep U+ [d, k+] and to remove U- [d, k-]),
- * and the editing code applies z + U+(U+ᵀz) − U-(U-ᵀz) (see doc/SPECTRAL.md). */
+ * and the editing code applies z + U+(U+ᵀz) − U-(U-ᵀz) (see doc/SPECTRAL.md).
+ *
+ * Contracts of every function here:
+ *   - shapes: activations are row-major [N, n_layer, d] per kind (positive, negative, base:
+ *     N demonstrations, the model's n_layer and hidden size d), F32; a projection holds per
+ *     fitted layer U+ [d, k+] and U- [d, k-] (F32, orthonormal columns up to float rounding),
+ *     k± <= min(N, d);
+ *   - NaN policy: files are checked when read (a non-finite activation or projection value is
+ *     SEA_ERR_NUMERIC naming the tensor and index); sea_fit computes in double and, on the
+ *     exact route, refuses non-finite input with SEA_ERR_NUMERIC (the Jacobi SVD checks);
+ *     feature functions map values as their formula does (outside the alpha range below they
+ *     give 0, inf or NaN);
+ *   - threading: sea_fit fits layers in parallel with n_threads (0 = sea_default_threads())
+ *     and the projections do not depend on the thread count; a sea_proj is read-only once
+ *     made and may be shared by threads (every editor of sea_eval's workers reads one); a
+ *     sea_acts is written only through sea_acts_data / sea_acts_set_meta, never while
+ *     another thread reads it;
+ *   - failure: the opening and fitting calls set *out = NULL and fill err with one line naming
+ *     the file, tensor or layer; files are written atomically, so a failed save leaves
+ *     nothing half-written. */
 #ifndef SEA_SPECTRAL_H
 #define SEA_SPECTRAL_H
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,6 +160,20 @@ const char *cli_model_dir(const char *given)
     return buf;
 }
 
+sea_model_params cli_model_params(void)
+{
+    sea_model_params p = sea_model_default_params();
+    const char *env = getenv("SEA_LOAD");
+    if (env && strcmp(env, "copy") == 0) p.load = SEA_LOAD_COPY;
+    return p;
+}
+
+sea_status cli_model_open(sea_model **out, const char *dir, sea_err *err)
+{
+    sea_model_params p = cli_model_params();
+    return sea_model_open_ex(out, dir, &p, err);
+}
+
 int cli_parse_int_list(const char *s, int **out, size_t *n, long min, long max, char *msg,
                        size_t msg_len)
 {
@@ -214,10 +229,29 @@ const char *cli_system_prompt(const char *arg)
     return arg;
 }
 
+char *cli_path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), n = a + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s%s%s", dir, a == 0 || dir[a - 1] == '/' ? "" : "/", name);
+    return p;
+}
+
+const char *cli_basename(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+int cli_file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
 int cli_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
+    return sea_default_threads();
 }
 
 double cli_now(void)

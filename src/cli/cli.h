@@ -10,6 +10,19 @@
 #include <stdio.h>
 
 #include "sea/core.h"
+#include "sea/model.h"
+
+/* The tool uses only the public headers (the library exports nothing else); these small
+ * helpers are its own. */
+#ifndef SEA_ARRAY_LEN
+#define SEA_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef SEA_MIN
+#define SEA_MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef SEA_MAX
+#define SEA_MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
 
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
@@ -56,6 +69,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) SEA_PRINTF(2, 3);
  * Returns a static or borrowed string. */
 const char *cli_model_dir(const char *given);
 
+/* Model parameters of the tool: the library's defaults, and SEA_LOAD=copy in the environment
+ * copies the weights into memory. */
+sea_model_params cli_model_params(void);
+/* sea_model_open_ex(dir) with cli_model_params(). */
+sea_status cli_model_open(sea_model **out, const char *dir, sea_err *err);
+
 /* Parse "1,2,3" into a newly allocated int array (caller frees with free()). Returns 0 or -1
  * with a message in msg. */
 int cli_parse_int_list(const char *s, int **out, size_t *n, long min, long max, char *msg,
@@ -65,7 +84,14 @@ int cli_parse_int_list(const char *s, int **out, size_t *n, long min, long max, 
  * (SEA_LLAMA2_SYSTEM_PROMPT, what the paper's runs use); anything else is used as given. */
 const char *cli_system_prompt(const char *arg);
 
-/* Default thread count: online processors (at least 1). */
+/* "dir/name" (one '/'), caller frees with free(); NULL when out of memory. */
+char *cli_path_join(const char *dir, const char *name);
+/* Last component of a path (a pointer into it). */
+const char *cli_basename(const char *path);
+/* 1 if something exists at path. */
+int cli_file_exists(const char *path);
+
+/* Default thread count: sea_default_threads(). */
 int cli_default_threads(void);
 
 /* Progress line on stderr, rewritten in place when stderr is a terminal:

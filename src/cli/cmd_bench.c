@@ -8,7 +8,6 @@
 
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
-#include "core/internal.h"
 #include "sea.h"
 
 typedef struct shape {
@@ -86,7 +85,7 @@ static sea_status fill_random(void *user, void *dst, uint64_t offset, size_t nby
 
 static int write_text(const char *path, const char *text, sea_err *err)
 {
-    return sea__write_file_atomic(path, text, strlen(text), err) != SEA_OK;
+    return sea_write_file_atomic(path, text, strlen(text), err) != SEA_OK;
 }
 
 int cmd_make_model(int argc, char **argv)
@@ -123,7 +122,7 @@ int cmd_make_model(int argc, char **argv)
     else if (strcmp(dtype_name, "f32") == 0) dt = SEA_DTYPE_F32;
     else return cli_usage_error(argv[0], "--dtype must be bf16, f16 or f32");
     sea_err_clear(&err);
-    if (mkdir(out, 0755) != 0 && !sea__file_exists(out)) return cli_fail(argv[0], "%s: cannot create directory", out);
+    if (mkdir(out, 0755) != 0 && !cli_file_exists(out)) return cli_fail(argv[0], "%s: cannot create directory", out);
     fam = sea_family_get(sh->family);
     hd = sh->head_dim ? sh->head_dim : sh->d / sh->n_head;
     snprintf(buf, sizeof buf,
@@ -138,7 +137,7 @@ int cmd_make_model(int argc, char **argv)
              sh->max_pos, sh->family == SEA_FAMILY_LLAMA ? "1e-05" : "1e-06", sh->rope_theta, sh->rope_scaling,
              sh->tie ? "true" : "false", sh->bos, sh->eos,
              dt == SEA_DTYPE_BF16 ? "bfloat16" : dt == SEA_DTYPE_F16 ? "float16" : "float32");
-    path = sea__path_join(out, "config.json");
+    path = cli_path_join(out, "config.json");
     if (!path || write_text(path, buf, &err)) goto fail;
     free(path);
     n_fill = 3 + 14 * sh->n_layer;
@@ -193,19 +192,19 @@ int cmd_make_model(int argc, char **argv)
 #undef ADD
     }
     if (sea_st_writer_set_metadata(w, "format", "pt", &err) != SEA_OK) goto fail;
-    path = sea__path_join(out, "model.safetensors");
+    path = cli_path_join(out, "model.safetensors");
     if (!path) goto fail;
     fprintf(stderr, "make-model: writing %s ...\n", path);
     if (sea_st_writer_save(w, path, &err) != SEA_OK) goto fail;
     free(path);
-    path = sea__path_join(out, "generation_config.json");
+    path = cli_path_join(out, "generation_config.json");
     snprintf(buf, sizeof buf, "{\"bos_token_id\": %d, \"eos_token_id\": %d}\n", sh->bos, sh->eos);
     if (!path || write_text(path, buf, &err)) goto fail;
     printf("wrote %s (%s, %s, seed %ld)\n", out, sh->name, dtype_name, seed);
     rc = CLI_EXIT_OK;
     goto out;
 fail:
-    if (err.status == SEA_OK) sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    if (err.status == SEA_OK) sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
     rc = cli_fail_err(argv[0], &err);
 out:
     free(path);
@@ -251,7 +250,7 @@ int cmd_bench(int argc, char **argv)
     long P = 128, G = 32, threads = 0, reps = 1, warmup = 1;
     int json = 0;
     cli_edit_opts eo;
-    cli_opt opts[8 + CLI_EDIT_N_OPTS] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"prompt-tokens", 0, CLI_INT, &P, "P", "tokens in the prefill call (default 128)", 1, 1 << 20, NULL},
         {"gen-tokens", 0, CLI_INT, &G, "G", "decode steps after it (default 32)", 0, 1 << 20, NULL},
@@ -260,6 +259,7 @@ int cmd_bench(int argc, char **argv)
         {"load", 0, CLI_STR, &load, "MODE", "weights: mmap (read from the mapped file) or copy (into memory); default $SEA_LOAD or mmap", 0, -1, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1];
     int n_pos, rc;
@@ -269,7 +269,7 @@ int cmd_bench(int argc, char **argv)
     cli_edit *edit = NULL;
     int32_t *ids = NULL;
     double *pp = NULL, *tg = NULL, *ppe = NULL, *tge = NULL;
-    cli_edit_opts_init(&eo, opts + 8);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts),
                    "[-m DIR] [--prompt-tokens P] [--gen-tokens G] [-r R] [--warmup W] [--threads N] [--json] [--edit PROJ ...]",
                    "One prefill call of P tokens, then G single-token decode steps (batch size 1),\n"
@@ -282,7 +282,7 @@ int cmd_bench(int argc, char **argv)
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
     {
-        sea_model_params mp = sea_model_default_params();
+        sea_model_params mp = cli_model_params();
         if (load) {
             if (strcmp(load, "mmap") == 0) mp.load = SEA_LOAD_MMAP;
             else if (strcmp(load, "copy") == 0) mp.load = SEA_LOAD_COPY;
@@ -291,7 +291,7 @@ int cmd_bench(int argc, char **argv)
         if (sea_model_open_ex(&m, dir, &mp, &err) != SEA_OK) goto fail;
     }
     if (P + G > sea_model_config(m)->max_pos) {
-        sea__err(&err, SEA_ERR_ARG, "P + G = %ld exceeds the model's %d positions", P + G, sea_model_config(m)->max_pos);
+        sea_err_set(&err, SEA_ERR_ARG, "P + G = %ld exceeds the model's %d positions", P + G, sea_model_config(m)->max_pos);
         goto fail;
     }
     {
@@ -374,7 +374,7 @@ int cmd_bench(int argc, char **argv)
     rc = CLI_EXIT_OK;
     goto out;
 fail:
-    if (err.status == SEA_OK) sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    if (err.status == SEA_OK) sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
     rc = cli_fail_err(argv[0], &err);
 out:
     free(ids);

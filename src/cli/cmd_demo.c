@@ -9,7 +9,6 @@
 #include "cli/cli.h"
 #include "cli/fit_plots.h"
 #include "cli/svg.h"
-#include "core/internal.h"
 #include "sea.h"
 
 static int quiet_progress;
@@ -113,17 +112,17 @@ int cmd_demo(int argc, char **argv)
         snprintf(hpath, sizeof hpath, "%s/sea-heldout.jsonl", dir);
         heldout_path = hpath;
     }
-    if (mkdir(out_dir, 0755) != 0 && !sea__file_exists(out_dir)) {
+    if (mkdir(out_dir, 0755) != 0 && !cli_file_exists(out_dir)) {
         rc = cli_fail(argv[0], "%s: cannot create the output directory", out_dir);
         goto out;
     }
-    if (sea_model_open(&m, dir, &err) != SEA_OK || sea_tokenizer_open(&tok, dir, &err) != SEA_OK ||
+    if (cli_model_open(&m, dir, &err) != SEA_OK || sea_tokenizer_open(&tok, dir, &err) != SEA_OK ||
         sea_demos_load(&demos, demos_path, &err) != SEA_OK || sea_demos_load(&held, heldout_path, &err) != SEA_OK)
         goto fail;
     cfg = sea_model_config(m);
 
     printf("SEA: spectral editing of activations (Qiu et al., NeurIPS 2024), step by step\n");
-    printf("model: %s (%d layers, width %d, %.1f M parameters)\n\n", sea__basename(dir), cfg->n_layer, cfg->d,
+    printf("model: %s (%d layers, width %d, %.1f M parameters)\n\n", cli_basename(dir), cfg->n_layer, cfg->d,
            (double)sea_model_n_params(m) / 1e6);
     para("SEA changes what a language model says without training it. It looks at the model's internal\n"
          "activations on pairs of good and bad examples, finds the directions in which they differ, and at\n"
@@ -138,7 +137,7 @@ int cmd_demo(int argc, char **argv)
         sea_trace_params tp = sea_trace_default_params();
         printf("Step 1 of 4: trace activations\n\n");
         printf("%zu demonstrations (%s). Each is the start of a verse and two endings:\n", sea_demos_count(demos),
-               sea__basename(demos_path));
+               cli_basename(demos_path));
         printf("    prompt    \"%s\"\n    positive  \"%s\"\n    negative  \"%s\"\n\n", d0->prompt, d0->positive, d0->negative);
         para("For each one the model reads three texts: prompt + positive, prompt + negative, and prompt + its own\n"
              "greedy continuation (the neutral example). At every layer we keep the output of the MLP block at the\n"
@@ -263,7 +262,7 @@ int cmd_demo(int argc, char **argv)
             if (!a) {
                 sea_pairs_result_free(&base);
                 sea_pairs_result_free(&edited);
-                sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+                sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
                 goto fail;
             }
             for (size_t k = 0; k < n; k++) {

@@ -6,7 +6,6 @@
 
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
-#include "core/internal.h"
 #include "sea.h"
 
 static void on_progress(void *user, size_t done, size_t total)
@@ -16,7 +15,7 @@ static void on_progress(void *user, size_t done, size_t total)
 
 static void json_str(sea_buf *b, const char *s)
 {
-    sea__buf_json_string(b, s, strlen(s));
+    sea_buf_json_string(b, s, strlen(s));
 }
 
 /* What was applied: the projection file, the edited layers, the merge and the projection's
@@ -27,48 +26,48 @@ static void edit_json(sea_buf *b, const char *path, const sea_proj *proj, const 
     size_t n_layer;
     unsigned char *mask;
     sea_err err;
-    sea__buf_puts(b, ",\"edit\":");
+    sea_buf_puts(b, ",\"edit\":");
     if (!path || !proj) {
-        sea__buf_puts(b, "null");
+        sea_buf_puts(b, "null");
         return;
     }
     json_str(b, path);
     n_layer = sea_proj_n_layer(proj);
-    sea__buf_puts(b, ",\"layers\":[");
+    sea_buf_puts(b, ",\"layers\":[");
     mask = calloc(n_layer ? n_layer : 1, 1);
     if (mask && (ep->layers ? sea_layers_parse(mask, ep->layers, (int)n_layer, &err) == SEA_OK : 1))
         for (size_t l = 0; l < n_layer; l++)
             if ((ep->layers ? mask[l] : 1) && sea_proj_has_layer(proj, l)) {
-                sea__buf_printf(b, "%s%zu", first ? "" : ",", l);
+                sea_buf_printf(b, "%s%zu", first ? "" : ",", l);
                 first = 0;
             }
     free(mask);
-    sea__buf_puts(b, "],\"merge\":");
+    sea_buf_puts(b, "],\"merge\":");
     json_str(b, sea_merge_name(ep->merge));
-    sea__buf_puts(b, ",\"feature\":");
+    sea_buf_puts(b, ",\"feature\":");
     json_str(b, sea_feature_name(sea_proj_feature(proj)));
-    sea__buf_puts(b, ",\"projection\":{\"site\":");
+    sea_buf_puts(b, ",\"projection\":{\"site\":");
     json_str(b, sea_proj_site(proj));
-    sea__buf_printf(b, ",\"d\":%zu,\"n_layer\":%zu,\"n_demos\":%zu,\"k_ratio_pos\":", sea_proj_d(proj), n_layer,
+    sea_buf_printf(b, ",\"d\":%zu,\"n_layer\":%zu,\"n_demos\":%zu,\"k_ratio_pos\":", sea_proj_d(proj), n_layer,
                     sea_proj_n_demos(proj));
-    sea__buf_json_double(b, sea_proj_k_ratio(proj, 1));
-    sea__buf_puts(b, ",\"k_ratio_neg\":");
-    sea__buf_json_double(b, sea_proj_k_ratio(proj, -1));
-    sea__buf_puts(b, ",\"alpha\":");
-    sea__buf_json_double(b, sea_proj_alpha(proj));
-    sea__buf_puts(b, ",\"eps\":");
-    sea__buf_json_double(b, sea_proj_eps(proj));
-    sea__buf_printf(b, ",\"center\":%s,\"k\":{", sea_proj_center(proj) ? "true" : "false");
+    sea_buf_json_double(b, sea_proj_k_ratio(proj, 1));
+    sea_buf_puts(b, ",\"k_ratio_neg\":");
+    sea_buf_json_double(b, sea_proj_k_ratio(proj, -1));
+    sea_buf_puts(b, ",\"alpha\":");
+    sea_buf_json_double(b, sea_proj_alpha(proj));
+    sea_buf_puts(b, ",\"eps\":");
+    sea_buf_json_double(b, sea_proj_eps(proj));
+    sea_buf_printf(b, ",\"center\":%s,\"k\":{", sea_proj_center(proj) ? "true" : "false");
     first = 1;
     for (size_t l = 0; l < n_layer; l++) {
         size_t kp = 0, kn = 0;
         if (!sea_proj_has_layer(proj, l)) continue;
         sea_proj_u_pos(proj, l, &kp);
         sea_proj_u_neg(proj, l, &kn);
-        sea__buf_printf(b, "%s\"%zu\":[%zu,%zu]", first ? "" : ",", l, kp, kn);
+        sea_buf_printf(b, "%s\"%zu\":[%zu,%zu]", first ? "" : ",", l, kp, kn);
         first = 0;
     }
-    sea__buf_puts(b, "}}");
+    sea_buf_puts(b, "}}");
 }
 
 typedef struct out_desc {
@@ -82,9 +81,9 @@ typedef struct out_desc {
 /* The fields every result object starts with after "task": data, fold, the edit. */
 static void head_json(sea_buf *b, const out_desc *o)
 {
-    sea__buf_puts(b, ",\"data\":");
+    sea_buf_puts(b, ",\"data\":");
     json_str(b, o->data);
-    if (o->folds > 0) sea__buf_printf(b, ",\"folds\":%d,\"fold\":%d", o->folds, o->fold);
+    if (o->folds > 0) sea_buf_printf(b, ",\"folds\":%d,\"fold\":%d", o->folds, o->fold);
     edit_json(b, o->edit, o->proj, o->ep);
 }
 
@@ -93,55 +92,55 @@ static void print_tqa(const sea_tqa_result *r, const sea_tqa *data, int json, in
     const char *edit = o->edit;
     if (json) {
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"truthfulqa\"");
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"task\":\"truthfulqa\"");
         head_json(&b, o);
-        sea__buf_puts(&b, ",\"mc1\":");
-        sea__buf_json_double(&b, r->mc1);
-        sea__buf_puts(&b, ",\"mc2\":");
-        sea__buf_json_double(&b, r->mc2);
-        sea__buf_puts(&b, ",\"mc3\":");
-        sea__buf_json_double(&b, r->mc3);
-        sea__buf_printf(&b, ",\"n\":%zu", r->n);
-        sea__buf_puts(&b, ",\"categories\":{");
+        sea_buf_puts(&b, ",\"mc1\":");
+        sea_buf_json_double(&b, r->mc1);
+        sea_buf_puts(&b, ",\"mc2\":");
+        sea_buf_json_double(&b, r->mc2);
+        sea_buf_puts(&b, ",\"mc3\":");
+        sea_buf_json_double(&b, r->mc3);
+        sea_buf_printf(&b, ",\"n\":%zu", r->n);
+        sea_buf_puts(&b, ",\"categories\":{");
         for (size_t c = 0; c < r->n_categories; c++) {
-            if (c) sea__buf_putc(&b, ',');
+            if (c) sea_buf_putc(&b, ',');
             json_str(&b, r->category[c]);
-            sea__buf_printf(&b, ":{\"n\":%zu,\"mc1\":", r->cat_n[c]);
-            sea__buf_json_double(&b, r->cat_mc1[c]);
-            sea__buf_puts(&b, ",\"mc2\":");
-            sea__buf_json_double(&b, r->cat_mc2[c]);
-            sea__buf_puts(&b, ",\"mc3\":");
-            sea__buf_json_double(&b, r->cat_mc3[c]);
-            sea__buf_putc(&b, '}');
+            sea_buf_printf(&b, ":{\"n\":%zu,\"mc1\":", r->cat_n[c]);
+            sea_buf_json_double(&b, r->cat_mc1[c]);
+            sea_buf_puts(&b, ",\"mc2\":");
+            sea_buf_json_double(&b, r->cat_mc2[c]);
+            sea_buf_puts(&b, ",\"mc3\":");
+            sea_buf_json_double(&b, r->cat_mc3[c]);
+            sea_buf_putc(&b, '}');
         }
-        sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+        sea_buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
-            sea__buf_puts(&b, ",\"questions\":[");
+            sea_buf_puts(&b, ",\"questions\":[");
             for (size_t k = 0; k < r->n; k++) {
                 const sea_tqa_question *q = sea_tqa_at(data, r->index[k]);
                 const double *sc = r->answer_scores + r->answer_start[k];
-                sea__buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g,\"true\":[", k ? "," : "",
+                sea_buf_printf(&b, "%s{\"index\":%zu,\"mc1\":%.0f,\"mc2\":%.17g,\"mc3\":%.17g,\"true\":[", k ? "," : "",
                                 r->index[k], r->q_mc1[k], r->q_mc2[k], r->q_mc3[k]);
                 for (size_t a = 0; a < q->n_true; a++) {
-                    sea__buf_puts(&b, a ? ",{\"answer\":" : "{\"answer\":");
+                    sea_buf_puts(&b, a ? ",{\"answer\":" : "{\"answer\":");
                     json_str(&b, q->true_answers[a]);
-                    sea__buf_printf(&b, ",\"score\":%.9g%s}", sc[a], strcmp(q->true_answers[a], q->best) ? "" : ",\"best\":true");
+                    sea_buf_printf(&b, ",\"score\":%.9g%s}", sc[a], strcmp(q->true_answers[a], q->best) ? "" : ",\"best\":true");
                 }
-                sea__buf_puts(&b, "],\"false\":[");
+                sea_buf_puts(&b, "],\"false\":[");
                 for (size_t a = 0; a < q->n_false; a++) {
-                    sea__buf_puts(&b, a ? ",{\"answer\":" : "{\"answer\":");
+                    sea_buf_puts(&b, a ? ",{\"answer\":" : "{\"answer\":");
                     json_str(&b, q->false_answers[a]);
-                    sea__buf_printf(&b, ",\"score\":%.9g}", sc[q->n_true + a]);
+                    sea_buf_printf(&b, ",\"score\":%.9g}", sc[q->n_true + a]);
                 }
-                sea__buf_puts(&b, "]}");
+                sea_buf_puts(&b, "]}");
             }
-            sea__buf_putc(&b, ']');
+            sea_buf_putc(&b, ']');
         }
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         return;
     }
     printf("TruthfulQA multiple choice, %zu questions%s%s\n\n", r->n, edit ? ", edited with " : ", unedited",
@@ -159,21 +158,21 @@ static void print_tqa(const sea_tqa_result *r, const sea_tqa *data, int json, in
 
 static void bbq_stats_json(sea_buf *b, const sea_bbq_stats *s)
 {
-    sea__buf_printf(b, "{\"n\":%zu,\"accuracy\":", s->n);
+    sea_buf_printf(b, "{\"n\":%zu,\"accuracy\":", s->n);
     if (!s->n) {
-        sea__buf_puts(b, "null}");
+        sea_buf_puts(b, "null}");
         return;
     }
-    sea__buf_json_double(b, s->accuracy);
-    sea__buf_puts(b, ",\"unknown_rate\":");
-    sea__buf_json_double(b, s->unknown_rate);
-    sea__buf_puts(b, ",\"bias_score\":");
-    sea__buf_json_double(b, s->bias_score);
-    sea__buf_puts(b, ",\"s_amb\":");
-    sea__buf_json_double(b, s->s_amb);
-    sea__buf_puts(b, ",\"stereotype_rate\":");
-    sea__buf_json_double(b, s->stereotype_rate);
-    sea__buf_printf(b, ",\"n_non_unknown\":%zu,\"n_biased\":%zu,\"n_anti\":%zu,\"n_stereo_on_anti\":%zu}",
+    sea_buf_json_double(b, s->accuracy);
+    sea_buf_puts(b, ",\"unknown_rate\":");
+    sea_buf_json_double(b, s->unknown_rate);
+    sea_buf_puts(b, ",\"bias_score\":");
+    sea_buf_json_double(b, s->bias_score);
+    sea_buf_puts(b, ",\"s_amb\":");
+    sea_buf_json_double(b, s->s_amb);
+    sea_buf_puts(b, ",\"stereotype_rate\":");
+    sea_buf_json_double(b, s->stereotype_rate);
+    sea_buf_printf(b, ",\"n_non_unknown\":%zu,\"n_biased\":%zu,\"n_anti\":%zu,\"n_stereo_on_anti\":%zu}",
                     s->n_non_unknown, s->n_biased, s->n_anti, s->n_stereo_on_anti);
 }
 
@@ -202,44 +201,44 @@ static void print_bbq(const sea_bbq_result *r, int json, int details, const out_
     const char *edit = o->edit;
     if (json) {
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"bbq\"");
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"task\":\"bbq\"");
         head_json(&b, o);
-        sea__buf_puts(&b, ",\"all\":");
+        sea_buf_puts(&b, ",\"all\":");
         bbq_stats_json(&b, &r->all);
-        sea__buf_puts(&b, ",\"disambig\":");
+        sea_buf_puts(&b, ",\"disambig\":");
         bbq_stats_json(&b, &r->disambig);
-        sea__buf_puts(&b, ",\"ambig\":");
+        sea_buf_puts(&b, ",\"ambig\":");
         bbq_stats_json(&b, &r->ambig);
-        sea__buf_puts(&b, ",\"s_dis\":");
-        sea__buf_json_double(&b, r->s_dis);
-        sea__buf_puts(&b, ",\"s_amb\":");
-        sea__buf_json_double(&b, r->s_amb);
-        sea__buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"n_truncated\":%zu,\"categories\":{", r->all.accuracy,
+        sea_buf_puts(&b, ",\"s_dis\":");
+        sea_buf_json_double(&b, r->s_dis);
+        sea_buf_puts(&b, ",\"s_amb\":");
+        sea_buf_json_double(&b, r->s_amb);
+        sea_buf_printf(&b, ",\"accuracy\":%.17g,\"n\":%zu,\"n_truncated\":%zu,\"categories\":{", r->all.accuracy,
                         r->all.n, r->n_truncated);
         for (size_t c = 0; c < r->n_categories; c++) {
-            if (c) sea__buf_putc(&b, ',');
+            if (c) sea_buf_putc(&b, ',');
             json_str(&b, r->category[c]);
-            sea__buf_puts(&b, ":{\"all\":");
+            sea_buf_puts(&b, ":{\"all\":");
             bbq_stats_json(&b, &r->by_category[c]);
-            sea__buf_puts(&b, ",\"disambig\":");
+            sea_buf_puts(&b, ",\"disambig\":");
             bbq_stats_json(&b, &r->by_category_disambig[c]);
-            sea__buf_puts(&b, ",\"ambig\":");
+            sea_buf_puts(&b, ",\"ambig\":");
             bbq_stats_json(&b, &r->by_category_ambig[c]);
-            sea__buf_putc(&b, '}');
+            sea_buf_putc(&b, '}');
         }
-        sea__buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+        sea_buf_printf(&b, "},\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
-            sea__buf_puts(&b, ",\"items\":[");
+            sea_buf_puts(&b, ",\"items\":[");
             for (size_t k = 0; k < r->all.n; k++)
-                sea__buf_printf(&b, "%s{\"index\":%zu,\"pred\":%d,\"scores\":[%.9g,%.9g,%.9g]}", k ? "," : "", r->index[k],
+                sea_buf_printf(&b, "%s{\"index\":%zu,\"pred\":%d,\"scores\":[%.9g,%.9g,%.9g]}", k ? "," : "", r->index[k],
                                 r->pred[k], r->scores[3 * k], r->scores[3 * k + 1], r->scores[3 * k + 2]);
-            sea__buf_putc(&b, ']');
+            sea_buf_putc(&b, ']');
         }
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         return;
     }
     printf("BBQ, %zu items (%zu disambiguated, %zu ambiguous)%s%s\n\n", r->all.n, r->disambig.n, r->ambig.n,
@@ -260,24 +259,24 @@ static void print_pairs(const sea_pairs_result *r, int json, int details, const 
     const char *edit = o->edit;
     if (json) {
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"task\":\"pairs\"");
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"task\":\"pairs\"");
         head_json(&b, o);
-        sea__buf_printf(&b, ",\"n\":%zu,\"prefer_positive\":", r->n);
-        sea__buf_json_double(&b, r->prefer_positive);
-        sea__buf_puts(&b, ",\"mean_margin\":");
-        sea__buf_json_double(&b, r->mean_margin);
-        sea__buf_printf(&b, ",\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
+        sea_buf_printf(&b, ",\"n\":%zu,\"prefer_positive\":", r->n);
+        sea_buf_json_double(&b, r->prefer_positive);
+        sea_buf_puts(&b, ",\"mean_margin\":");
+        sea_buf_json_double(&b, r->mean_margin);
+        sea_buf_printf(&b, ",\"tokens_computed\":%llu,\"tokens_naive\":%llu,\"seconds\":%.3f",
                         (unsigned long long)r->cost.tokens_computed, (unsigned long long)r->cost.tokens_naive, r->cost.seconds);
         if (details) {
-            sea__buf_puts(&b, ",\"pairs\":[");
+            sea_buf_puts(&b, ",\"pairs\":[");
             for (size_t k = 0; k < r->n; k++)
-                sea__buf_printf(&b, "%s[%.9g,%.9g]", k ? "," : "", r->pos[k], r->neg[k]);
-            sea__buf_putc(&b, ']');
+                sea_buf_printf(&b, "%s[%.9g,%.9g]", k ? "," : "", r->pos[k], r->neg[k]);
+            sea_buf_putc(&b, ']');
         }
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         return;
     }
     printf("%zu demonstration pairs%s%s: positive completion more likely in %.1f%%, mean margin %+.3f nats "
@@ -293,7 +292,7 @@ int cmd_eval(int argc, char **argv)
     int json = 0, quiet = 0, details = 0, truncate = 0, is_tqa;
     out_desc od;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 12] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"data", 0, CLI_STR, &data, "FILE", "TruthfulQA.csv, or BBQ JSON Lines (e.g. All-validation-disambig.jsonl)", 0, -1, NULL},
         {"template", 0, CLI_STR, &tmpl, "T", "chat template: none (default), llama2-chat, mistral, llama3-chat", 0, -1, NULL},
@@ -306,6 +305,7 @@ int cmd_eval(int argc, char **argv)
         {"details", 0, CLI_FLAG, &details, NULL, "with --json: per-question scores (for paired tests)", 0, -1, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
         {"truncate-context", 0, CLI_FLAG, &truncate, NULL, "bbq: drop a prompt's oldest tokens (after BOS) when it does not fit the model", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[2];
     int n_pos, rc;
@@ -320,7 +320,7 @@ int cmd_eval(int argc, char **argv)
         argv[1] = (char *)"eval combine";
         return cmd_eval_combine(argc - 1, argv + 1);
     }
-    cli_edit_opts_init(&eo, opts + 12);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "truthfulqa|bbq|pairs --data FILE (or: combine RESULT.json...) [-m DIR] [--template T] [--limit N] [--folds K --fold I] [--edit PROJ ...] [--json]",
                    "truthfulqa: MC1/MC2/MC3 with the 6-shot QA primer, answers scored by summed\n"
                    "log-probability (SEA-SPEC §5.1). bbq: accuracy, unknown rate, bias score and\n"
@@ -347,7 +347,7 @@ int cmd_eval(int argc, char **argv)
     ep.progress_user = &t0;
     ep.truncate_context = truncate;
     dir = cli_model_dir(dir);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) goto fail;
     eo.template_name = sea_template_name(ep.tmpl);
     if (cli_edit_open(&edit, &eo, m, &err) != SEA_OK) goto fail;
@@ -372,7 +372,7 @@ int cmd_eval(int argc, char **argv)
         sea_tqa_result r;
         if (sea_tqa_load(&d, data, &err) != SEA_OK) goto fail;
         if (sea_eval_truthfulqa(&r, m, tok, d, &ep, &err) != SEA_OK) {
-            sea__err_prefix(&err, "%s", data);
+            sea_err_prefix(&err, "%s", data);
             sea_tqa_free(d);
             goto fail;
         }
@@ -384,7 +384,7 @@ int cmd_eval(int argc, char **argv)
         sea_pairs_result r;
         if (sea_demos_load(&d, data, &err) != SEA_OK) goto fail;
         if (sea_eval_pairs(&r, m, tok, d, &ep, &err) != SEA_OK) {
-            sea__err_prefix(&err, "%s", data);
+            sea_err_prefix(&err, "%s", data);
             sea_demos_free(d);
             goto fail;
         }
@@ -396,7 +396,7 @@ int cmd_eval(int argc, char **argv)
         sea_bbq_result r;
         if (sea_bbq_load(&d, data, &err) != SEA_OK) goto fail;
         if (sea_eval_bbq(&r, m, tok, d, &ep, &err) != SEA_OK) {
-            sea__err_prefix(&err, "%s", data);
+            sea_err_prefix(&err, "%s", data);
             sea_bbq_free(d);
             if (err.status == SEA_ERR_LIMIT && !truncate) {
                 rc = cli_fail_err(argv[0], &err);

@@ -8,7 +8,6 @@
 #include "cli/edit_opts.h"
 #include "cli/outbuf.h"
 #include "cli/text_input.h"
-#include "core/internal.h"
 #include "sea.h"
 
 typedef struct gen_state {
@@ -27,7 +26,7 @@ static int on_token(void *user, int32_t id)
 #define MAX_STOPS 16
 
 typedef struct batch_state {
-    const char *dir;
+    const sea_tokenizer *tok;
     int32_t *ids;
     size_t n, cap;
     const char *stop[MAX_STOPS];
@@ -50,7 +49,7 @@ static int on_batch_token(void *user, int32_t id)
     b->ids[b->n++] = id;
     if (!b->n_stop) return 0;
     free(b->text);
-    b->text = cli_detokenize(b->dir, b->ids, b->n);
+    b->text = cli_detokenize(b->tok, b->ids, b->n);
     for (int k = 0; b->text && k < b->n_stop; k++) {
         const char *at = strstr(b->text, b->stop[k]);
         if (at) {
@@ -62,7 +61,7 @@ static int on_batch_token(void *user, int32_t id)
     return 0;
 }
 
-static int generate_prompts(const char *cmd, sea_ctx *c, const char *dir, const sea_generate_params *gp,
+static int generate_prompts(const char *cmd, sea_ctx *c, const sea_tokenizer *tok, const sea_generate_params *gp,
                             const char *tmpl, const char *system, const char *stop, const char *in_path,
                             const char *out_path)
 {
@@ -118,7 +117,7 @@ static int generate_prompts(const char *cmd, sea_ctx *c, const char *dir, const 
             goto out;
         }
         memset(&b, 0, sizeof b);
-        b.dir = dir;
+        b.tok = tok;
         if (stop && *stop) b.stop[b.n_stop++] = stop;
         sv = sea_json_get(root, "stop");
         if (sv && sv->type == SEA_JSON_STRING && sv->v.str.len) b.stop[b.n_stop++] = sv->v.str.s;
@@ -127,7 +126,7 @@ static int generate_prompts(const char *cmd, sea_ctx *c, const char *dir, const 
                 b.stop[b.n_stop++] = sv->v.arr.items[k].v.str.s;
         sea_ctx_truncate(c, 0);
         if (sea_template_apply(&wrapped, t, system, pv->v.str.s, &err) != SEA_OK ||
-            cli_tokenize_text(&pids, &np, dir, wrapped, &err) != SEA_OK ||
+            cli_tokenize_text(&pids, &np, tok, wrapped, &err) != SEA_OK ||
             sea_generate(c, pids, np, gp, on_batch_token, &b, &out, &nout, &err) != SEA_OK) {
             rc = cli_fail(cmd, "%s: line %zu: %s", in_path, lineno, err.msg);
             sea_free(wrapped);
@@ -138,7 +137,7 @@ static int generate_prompts(const char *cmd, sea_ctx *c, const char *dir, const 
             sea_json_free(doc);
             goto out;
         }
-        text = cli_detokenize(dir, out, nout);
+        text = cli_detokenize(tok, out, nout);
         cli_outbuf_printf(&o, "{\"index\":%zu", lineno - 1);
         idv = sea_json_get(root, "id");
         if (idv && idv->type == SEA_JSON_STRING) {
@@ -180,7 +179,7 @@ int cmd_generate(int argc, char **argv)
         seed_set = 0;
     cli_edit_opts eo;
     const char *prompts = NULL, *out_path = NULL, *stop = NULL;
-    cli_opt opts[CLI_EDIT_N_OPTS + 20] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"prompt", 'p', CLI_STR, &prompt, "TEXT", "prompt text (BOS added per the tokenizer)", 0, -1, NULL},
         {"ids", 0, CLI_STR, &ids_s, "LIST", "prompt as comma-separated token ids (used as given)", 0, -1, NULL},
@@ -201,18 +200,20 @@ int cmd_generate(int argc, char **argv)
         {"prompts", 0, CLI_STR, &prompts, "FILE", "JSON Lines of {\"prompt\", optional \"id\", \"stop\"}: one completion each", 0, -1, NULL},
         {"out", 'o', CLI_STR, &out_path, "FILE", "with --prompts: JSON Lines of completions (default: stdout)", 0, -1, NULL},
         {"stop", 0, CLI_STR, &stop, "TEXT", "with --prompts: end a completion before TEXT (e.g. $'\\nQ:')", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1], msg[256];
     int n_pos, rc;
     sea_err err;
     sea_model *m = NULL;
+    sea_tokenizer *tok = NULL;
     sea_ctx *c = NULL;
     cli_edit *edit = NULL;
     int32_t *prompt_ids = NULL, *out = NULL;
     size_t n_prompt = 0, n_out = 0;
     sea_generate_params gp = sea_generate_default_params();
     gen_state gs = {NULL, 0};
-    cli_edit_opts_init(&eo, opts + 20);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(-p TEXT | --ids LIST) [-n N] [--greedy | --temp T --top-k K --top-p P --min-p M --seed S] [--edit PROJ ...]",
                    "Generate a continuation of the prompt, streamed to stdout. Greedy unless a\n"
                    "sampling option (--temp, --top-k, --top-p, --min-p) is given. Stops at an\n"
@@ -237,7 +238,13 @@ int cmd_generate(int argc, char **argv)
     (void)seed_set;
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    /* the tokenizer, opened once: for -p (required) and for printing (ids without it) */
+    if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) {
+        tok = NULL;
+        if (!ids_s) goto fail;
+        sea_err_clear(&err);
+    }
     if (prompts) {
         sea_ctx_params cp = sea_ctx_default_params();
         cp.n_ctx = (int)n_ctx;
@@ -245,7 +252,7 @@ int cmd_generate(int argc, char **argv)
         if (cp.n_ctx > sea_model_config(m)->max_pos) cp.n_ctx = sea_model_config(m)->max_pos;
         if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
         if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) goto fail;
-        rc = generate_prompts(argv[0], c, dir, &gp, tmpl, cli_system_prompt(system), stop, prompts, out_path);
+        rc = generate_prompts(argv[0], c, tok, &gp, tmpl, cli_system_prompt(system), stop, prompts, out_path);
         goto out;
     }
     if (ids_s) {
@@ -257,7 +264,7 @@ int cmd_generate(int argc, char **argv)
         prompt_ids = malloc(n_prompt * sizeof *prompt_ids);
         if (!prompt_ids) {
             free(v);
-            sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+            sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
             goto fail;
         }
         for (size_t i = 0; i < n_prompt; i++) prompt_ids[i] = v[i];
@@ -269,12 +276,12 @@ int cmd_generate(int argc, char **argv)
             sea_template_apply(&wrapped, t, cli_system_prompt(system), prompt, &err) != SEA_OK)
             goto fail;
         eo.template_name = sea_template_name(t); /* checked against the projection's provenance */
-        rc = cli_tokenize_text(&prompt_ids, &n_prompt, dir, wrapped, &err) != SEA_OK;
+        rc = cli_tokenize_text(&prompt_ids, &n_prompt, tok, wrapped, &err) != SEA_OK;
         sea_free(wrapped);
         if (rc) goto fail;
     }
     if (n_prompt == 0) {
-        sea__err(&err, SEA_ERR_ARG, "the prompt has no tokens");
+        sea_err_set(&err, SEA_ERR_ARG, "the prompt has no tokens");
         goto fail;
     }
     {
@@ -286,7 +293,7 @@ int cmd_generate(int argc, char **argv)
     }
     if (cli_edit_attach(&edit, &eo, c, argv[0], &err) != SEA_OK) goto fail;
     if (!json) {
-        gs.out = cli_out_stream_new(dir, prompt_ids, n_prompt);
+        gs.out = cli_out_stream_new(tok, prompt_ids, n_prompt);
         gs.stream = gs.out != NULL;
         if (prompt) {
             fputs(prompt, stdout);
@@ -295,17 +302,17 @@ int cmd_generate(int argc, char **argv)
     }
     if (sea_generate(c, prompt_ids, n_prompt, &gp, on_token, &gs, &out, &n_out, &err) != SEA_OK) goto fail;
     if (json) {
-        char *text = cli_detokenize(dir, out, n_out);
+        char *text = cli_detokenize(tok, out, n_out);
         sea_buf b;
-        sea__buf_init(&b);
-        sea__buf_puts(&b, "{\"ids\":[");
-        for (size_t i = 0; i < n_out; i++) sea__buf_printf(&b, "%s%d", i ? "," : "", (int)out[i]);
-        sea__buf_puts(&b, "],\"text\":");
-        if (text) sea__buf_json_string(&b, text, strlen(text));
-        else sea__buf_puts(&b, "null");
-        sea__buf_puts(&b, "}\n");
-        fputs(sea__buf_cstr(&b), stdout);
-        sea__buf_free(&b);
+        sea_buf_init(&b);
+        sea_buf_puts(&b, "{\"ids\":[");
+        for (size_t i = 0; i < n_out; i++) sea_buf_printf(&b, "%s%d", i ? "," : "", (int)out[i]);
+        sea_buf_puts(&b, "],\"text\":");
+        if (text) sea_buf_json_string(&b, text, strlen(text));
+        else sea_buf_puts(&b, "null");
+        sea_buf_puts(&b, "}\n");
+        fputs(sea_buf_cstr(&b), stdout);
+        sea_buf_free(&b);
         free(text);
     } else if (gs.out) {
         cli_out_stream_end(gs.out);
@@ -321,6 +328,7 @@ out:
     sea_free(out);
     free(prompt_ids);
     sea_ctx_free(c);
+    sea_tokenizer_close(tok);
     sea_model_close(m);
     return rc;
 }

@@ -7,7 +7,6 @@
 
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
-#include "core/internal.h"
 #include "sea.h"
 
 static const char *rope_name(sea_rope_type t)
@@ -49,7 +48,7 @@ int cmd_info(int argc, char **argv)
     if (rc >= 0) return rc;
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) return cli_fail_err(argv[0], &err);
+    if (cli_model_open(&m, dir, &err) != SEA_OK) return cli_fail_err(argv[0], &err);
     c = sea_model_config(m);
     fam = sea_family_get(c->family);
     cp.n_ctx = (int)n_ctx;
@@ -59,10 +58,10 @@ int cmd_info(int argc, char **argv)
         printf("{\"dir\":");
         {
             sea_buf b;
-            sea__buf_init(&b);
-            sea__buf_json_string(&b, dir, strlen(dir));
-            fputs(sea__buf_cstr(&b), stdout);
-            sea__buf_free(&b);
+            sea_buf_init(&b);
+            sea_buf_json_string(&b, dir, strlen(dir));
+            fputs(sea_buf_cstr(&b), stdout);
+            sea_buf_free(&b);
         }
         printf(",\"family\":\"%s\",\"architecture\":\"%s\",\"sliding_window\":%d,\"n_sliding_layers\":%d,"
                "\"attn_softcap\":%g,\"final_softcap\":%g", fam->model_type, fam->architecture,
@@ -150,13 +149,14 @@ int cmd_forward(int argc, char **argv)
     long threads = 0, top = 5;
     int json = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 6] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"ids", 0, CLI_STR, &ids_s, "LIST", "comma-separated token ids (required)", 0, -1, NULL},
         {"dump", 0, CLI_STR, &dump, "FILE", "write logits and every per-layer tensor (F32) to FILE.safetensors", 0, -1, NULL},
         {"top", 0, CLI_INT, &top, "K", "print the K most likely next tokens (default 5)", 0, 1000, NULL},
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print the prediction as JSON", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1];
     int n_pos, rc, *ids = NULL;
@@ -171,7 +171,7 @@ int cmd_forward(int argc, char **argv)
     int32_t *tok = NULL;
     size_t nd = 0;
     cli_edit *edit = NULL;
-    cli_edit_opts_init(&eo, opts + 6);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "--ids LIST [-m DIR] [--dump FILE] [--edit PROJ ...]",
                    "Run one forward pass over the given token ids (one call, no BOS added) and\n"
                    "print the most likely next tokens; --dump writes F32 tensors logits [T, vocab],\n"
@@ -185,14 +185,14 @@ int cmd_forward(int argc, char **argv)
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
     memset(&cap, 0, sizeof cap);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     cfg = sea_model_config(m);
     {
         sea_ctx_params cp = sea_ctx_default_params();
         cp.n_ctx = (int)SEA_MIN((size_t)cfg->max_pos, SEA_MAX(n_ids, (size_t)1));
         cp.n_threads = (int)threads;
         if (n_ids > (size_t)cfg->max_pos) {
-            sea__err(&err, SEA_ERR_LIMIT, "%zu tokens exceed the model's %d positions", n_ids, cfg->max_pos);
+            sea_err_set(&err, SEA_ERR_LIMIT, "%zu tokens exceed the model's %d positions", n_ids, cfg->max_pos);
             goto fail;
         }
         if (sea_ctx_new(&c, m, &cp, &err) != SEA_OK) goto fail;
@@ -273,7 +273,7 @@ int cmd_forward(int argc, char **argv)
     rc = CLI_EXIT_OK;
     goto out;
 oom:
-    sea__err(&err, SEA_ERR_NOMEM, "out of memory");
+    sea_err_set(&err, SEA_ERR_NOMEM, "out of memory");
 fail:
     rc = cli_fail_err(argv[0], &err);
 out:

@@ -10,7 +10,6 @@
 #include "cli/cli.h"
 #include "cli/edit_opts.h"
 #include "cli/text_input.h"
-#include "core/internal.h"
 #include "sea.h"
 
 /* Integers separated by whitespace, commas or brackets (a JSON array also reads this way). */
@@ -61,7 +60,7 @@ int cmd_perplexity(int argc, char **argv)
     long window = 0, threads = 0;
     int json = 0, quiet = 0;
     cli_edit_opts eo;
-    cli_opt opts[CLI_EDIT_N_OPTS + 7] = {
+    cli_opt opts[] = {
         {"model", 'm', CLI_STR, &dir, "DIR", "model directory (default: bundled kjv-demo)", 0, -1, NULL},
         {"text-file", 0, CLI_STR, &text_file, "FILE", "text to score (tokenized with the model's tokenizer, BOS per add_bos_token)", 0, -1, NULL},
         {"ids-file", 0, CLI_STR, &ids_file, "FILE", "token ids to score (integers separated by spaces or commas, or a JSON array)", 0, -1, NULL},
@@ -69,6 +68,7 @@ int cmd_perplexity(int argc, char **argv)
         {"threads", 't', CLI_INT, &threads, "N", "threads (default: all cores)", 1, 1024, NULL},
         {"json", 0, CLI_FLAG, &json, NULL, "print one JSON object", 0, -1, NULL},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress on stderr", 0, -1, NULL},
+        CLI_EDIT_SLOTS,
     };
     char *pos[1], msg[256];
     int n_pos, rc;
@@ -79,7 +79,7 @@ int cmd_perplexity(int argc, char **argv)
     int32_t *ids = NULL;
     size_t n = 0, n_pred;
     double nll, t0;
-    cli_edit_opts_init(&eo, opts + 7);
+    cli_edit_opts_init(&eo, CLI_EDIT_ROWS(opts));
     rc = cli_parse(argc, argv, opts, SEA_ARRAY_LEN(opts), "(--text-file FILE | --ids-file FILE) [-m DIR] [--window W] [--edit PROJ ...]",
                    "Perplexity exp(mean negative log-likelihood) of every token after the first,\n"
                    "in windows of W tokens that share one token of context.", pos, 0, &n_pos);
@@ -87,22 +87,22 @@ int cmd_perplexity(int argc, char **argv)
     if (!text_file == !ids_file) return cli_usage_error(argv[0], "give exactly one of --text-file and --ids-file");
     dir = cli_model_dir(dir);
     sea_err_clear(&err);
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (ids_file) {
         char *text;
         size_t len;
-        if (sea__read_file(&text, &len, ids_file, (size_t)1 << 30, &err) != SEA_OK) goto fail;
+        if (sea_read_file(&text, &len, ids_file, (size_t)1 << 30, &err) != SEA_OK) goto fail;
         rc = parse_ids_text(text, &ids, &n, sea_model_config(m)->n_vocab, msg, sizeof msg);
-        sea__free(text);
+        sea_free(text);
         if (rc) {
-            sea__err(&err, SEA_ERR_FORMAT, "%s: %s", ids_file, msg);
+            sea_err_set(&err, SEA_ERR_FORMAT, "%s: %s", ids_file, msg);
             goto fail;
         }
     } else if (cli_tokenize_file(&ids, &n, dir, text_file, &err) != SEA_OK) {
         goto fail;
     }
     if (n < 2) {
-        sea__err(&err, SEA_ERR_ARG, "%s: need at least 2 tokens, got %zu", ids_file ? ids_file : text_file, n);
+        sea_err_set(&err, SEA_ERR_ARG, "%s: need at least 2 tokens, got %zu", ids_file ? ids_file : text_file, n);
         goto fail;
     }
     {
@@ -110,7 +110,7 @@ int cmd_perplexity(int argc, char **argv)
         int maxp = sea_model_config(m)->max_pos;
         if (window == 0) window = SEA_MIN(maxp, 1024);
         if (window > maxp) {
-            sea__err(&err, SEA_ERR_ARG, "--window %ld exceeds the model's %d positions", window, maxp);
+            sea_err_set(&err, SEA_ERR_ARG, "--window %ld exceeds the model's %d positions", window, maxp);
             goto fail;
         }
         cp.n_ctx = (int)window;

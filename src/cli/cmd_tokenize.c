@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/internal.h"
 #include "sea.h"
 
 #define MAX_LINE ((size_t)256 << 20) /* bytes in one --jsonl line */
@@ -28,7 +27,7 @@ static sea_status tokenize_line(const tok_opts *o, const char *text, size_t len,
     sea_status st;
     if (o->tmpl != SEA_TEMPLATE_NONE || o->system) {
         if (memchr(text, '\0', len))
-            return sea__err(err, SEA_ERR_FORMAT, "text with a NUL character cannot be put in a template");
+            return sea_err_set(err, SEA_ERR_FORMAT, "text with a NUL character cannot be put in a template");
         if ((st = sea_template_apply(&templated, o->tmpl, o->system, text, err)) != SEA_OK) return st;
         text = templated;
         len = strlen(templated);
@@ -37,23 +36,23 @@ static sea_status tokenize_line(const tok_opts *o, const char *text, size_t len,
     sea_free(templated);
     if (st != SEA_OK) return st;
     line->len = 0;
-    if (o->tokens) sea__buf_puts(line, "{\"ids\":");
-    sea__buf_putc(line, '[');
-    for (size_t i = 0; i < n; i++) sea__buf_printf(line, "%s%d", i ? "," : "", (int)ids[i]);
-    sea__buf_putc(line, ']');
+    if (o->tokens) sea_buf_puts(line, "{\"ids\":");
+    sea_buf_putc(line, '[');
+    for (size_t i = 0; i < n; i++) sea_buf_printf(line, "%s%d", i ? "," : "", (int)ids[i]);
+    sea_buf_putc(line, ']');
     if (o->tokens) {
-        sea__buf_puts(line, ",\"tokens\":[");
+        sea_buf_puts(line, ",\"tokens\":[");
         for (size_t i = 0; i < n; i++) {
             size_t pl;
             const char *p = sea_tokenizer_piece(o->tok, ids[i], &pl);
-            if (i) sea__buf_putc(line, ',');
-            sea__buf_json_string(line, p ? p : "", p ? pl : 0);
+            if (i) sea_buf_putc(line, ',');
+            sea_buf_json_string(line, p ? p : "", p ? pl : 0);
         }
-        sea__buf_puts(line, "]}");
+        sea_buf_puts(line, "]}");
     }
-    sea__buf_putc(line, '\n');
+    sea_buf_putc(line, '\n');
     sea_free(ids);
-    if (line->failed) return sea__err_nomem(err, "output line");
+    if (line->failed) return sea_err_set(err, SEA_ERR_NOMEM, "out of memory allocating %s", "output line");
     fwrite(line->data, 1, line->len, stdout);
     return SEA_OK;
 }
@@ -71,13 +70,13 @@ static int next_line(FILE *f, sea_buf *b)
         chunk[n++] = (char)c;
         if (c == '\n' || n == sizeof chunk) {
             if (b->len + n > MAX_LINE) return -1;
-            if (sea__buf_append(b, chunk, n) != 0) return -2;
+            if (sea_buf_append(b, chunk, n) != 0) return -2;
             if (c == '\n') return 1;
             n = 0;
         }
     }
     if (b->len + n > MAX_LINE) return -1;
-    if (n && sea__buf_append(b, chunk, n) != 0) return -2;
+    if (n && sea_buf_append(b, chunk, n) != 0) return -2;
     return b->len > 0;
 }
 
@@ -89,8 +88,8 @@ static int run_jsonl(const char *cmd, const tok_opts *o, const char *path)
     sea_buf in, line;
     int rc = CLI_EXIT_OK;
     if (!f) return cli_fail(cmd, "%s: cannot open", path);
-    sea__buf_init(&in);
-    sea__buf_init(&line);
+    sea_buf_init(&in);
+    sea_buf_init(&line);
     while ((got = next_line(f, &in)) != 0) {
         sea_json_doc *doc = NULL;
         const sea_json *text;
@@ -123,8 +122,8 @@ static int run_jsonl(const char *cmd, const tok_opts *o, const char *path)
         sea_json_free(doc);
     }
     if (rc == CLI_EXIT_OK && ferror(f)) rc = cli_fail(cmd, "%s: read error", path);
-    sea__buf_free(&in);
-    sea__buf_free(&line);
+    sea_buf_free(&in);
+    sea_buf_free(&line);
     if (f != stdin) fclose(f);
     return rc;
 }
@@ -165,9 +164,9 @@ int cmd_tokenize(int argc, char **argv)
     o.system = cli_system_prompt(system);
     if (text) {
         sea_buf line;
-        sea__buf_init(&line);
+        sea_buf_init(&line);
         rc = tokenize_line(&o, text, strlen(text), &line, &err) == SEA_OK ? CLI_EXIT_OK : cli_fail_err(argv[0], &err);
-        sea__buf_free(&line);
+        sea_buf_free(&line);
     } else {
         rc = run_jsonl(argv[0], &o, jsonl);
     }

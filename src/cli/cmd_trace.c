@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/internal.h"
 #include "sea.h"
 
 static void on_progress(size_t done, size_t total, void *user)
@@ -78,11 +77,11 @@ int cmd_trace(int argc, char **argv)
     tp.progress_user = &t0;
     dir = cli_model_dir(dir);
     if (sea_demos_load(&demos, demos_path, &err) != SEA_OK) goto fail;
-    if (sea_model_open(&m, dir, &err) != SEA_OK) goto fail;
+    if (cli_model_open(&m, dir, &err) != SEA_OK) goto fail;
     if (sea_tokenizer_open(&tok, dir, &err) != SEA_OK) goto fail;
     t0 = cli_now();
     if (sea_trace(&acts, m, tok, demos, &tp, &err) != SEA_OK) {
-        sea__err_prefix(&err, "%s", demos_path);
+        sea_err_prefix(&err, "%s", demos_path);
         goto fail;
     }
     if (sea_acts_save(acts, out, &err) != SEA_OK) goto fail;

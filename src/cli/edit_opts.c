@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "cli/edit_opts.h"
-#include "core/internal.h"
 #include "sea/edit.h"
 
 struct cli_edit {
@@ -37,7 +36,7 @@ sea_status cli_edit_open(cli_edit **out, const cli_edit_opts *o, const sea_model
     *out = NULL;
     if (!o->proj) {
         if (o->layers || o->merge || o->scale_seen || o->force)
-            return sea__err(err, SEA_ERR_ARG, "--layers, --merge, --edit-scale and --force need --edit PROJ");
+            return sea_err_set(err, SEA_ERR_ARG, "--layers, --merge, --edit-scale and --force need --edit PROJ");
         return SEA_OK;
     }
     if (o->merge && (st = sea_merge_parse(&ep.merge, o->merge, err)) != SEA_OK) return st;
@@ -46,7 +45,7 @@ sea_status cli_edit_open(cli_edit **out, const cli_edit_opts *o, const sea_model
     ep.force = o->force;
     ep.template_name = o->template_name;
     e = calloc(1, sizeof *e);
-    if (!e) return sea__err_nomem(err, "an edit");
+    if (!e) return sea_err_set(err, SEA_ERR_NOMEM, "out of memory allocating %s", "an edit");
     if ((st = sea_proj_open(&e->proj, o->proj, err)) != SEA_OK) {
         free(e);
         return st;
@@ -55,7 +54,7 @@ sea_status cli_edit_open(cli_edit **out, const cli_edit_opts *o, const sea_model
         fprintf(stderr, "sea: note: %s carries no provenance (written before sea recorded it): the model, site and "
                         "template it was fitted on are not checked\n", o->proj);
     if ((st = sea_editor_new(&e->ed, e->proj, m, &ep, err)) != SEA_OK) {
-        sea__err_prefix(err, "%s", o->proj);
+        sea_err_prefix(err, "%s", o->proj);
         cli_edit_free(e);
         return st;
     }

@@ -21,6 +21,15 @@ typedef struct cli_edit_opts {
 
 typedef struct cli_edit cli_edit;
 
+/* The last CLI_EDIT_N_OPTS rows of a command's option table `opts` (an array, declared
+ * with CLI_EDIT_N_OPTS spare rows at its end): where cli_edit_opts_init writes the edit rows,
+ * without counting the command's own rows by hand. */
+#define CLI_EDIT_ROWS(opts) ((opts) + SEA_ARRAY_LEN(opts) - CLI_EDIT_N_OPTS)
+/* The spare rows, last in the table: `cli_opt opts[] = { ...command rows..., CLI_EDIT_SLOTS };` */
+#define CLI_EDIT_SLOT {NULL, 0, CLI_FLAG, NULL, NULL, NULL, 0, -1, NULL}
+#define CLI_EDIT_SLOTS CLI_EDIT_SLOT, CLI_EDIT_SLOT, CLI_EDIT_SLOT, CLI_EDIT_SLOT, CLI_EDIT_SLOT
+typedef char cli_edit_slots_match[sizeof((cli_opt[]){CLI_EDIT_SLOTS}) / sizeof(cli_opt) == CLI_EDIT_N_OPTS ? 1 : -1];
+
 /* Fill CLI_EDIT_N_OPTS option rows at `rows` bound to *o (all unset). */
 void cli_edit_opts_init(cli_edit_opts *o, cli_opt *rows);
 /* With --edit: open the projections, check them against the model, attach the edit hook to

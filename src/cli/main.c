@@ -1,5 +1,6 @@
 /* src/cli/main.c: `sea COMMAND [options]`: dispatch to the commands listed in commands.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -13,8 +14,24 @@ static void usage(FILE *f)
     fprintf(f, "\nWithout -m DIR, commands use $SEA_MODEL or the bundled kjv-demo model.\n");
 }
 
+/* The environment is read here, never by the library: SEA_SIMD caps the kernel family,
+ * SEA_FIT_TRACE turns on the trace log level (phase timings of sea fit); SEA_LOAD and SEA_MODEL
+ * are read where a model is opened (args.c). */
+static int apply_environment(void)
+{
+    const char *simd = getenv("SEA_SIMD");
+    sea_err err;
+    if (simd && simd[0] && sea_set_simd(simd, &err) != SEA_OK) {
+        fprintf(stderr, "sea: SEA_SIMD: %s\n", err.msg);
+        return -1;
+    }
+    if (getenv("SEA_FIT_TRACE")) sea_set_log_level(SEA_LOG_TRACE);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (apply_environment() != 0) return CLI_EXIT_USAGE;
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

@@ -124,3 +124,4 @@ const char *sea__buf_cstr(sea_buf *b)
 {
     return b->data ? b->data : "";
 }
+

@@ -186,3 +186,14 @@ int sea__file_exists(const char *path)
     struct stat st;
     return stat(path, &st) == 0;
 }
+
+/* ---- the public names (sea/core.h) ---- */
+sea_status sea_read_file(char **out, size_t *out_len, const char *path, size_t max_bytes, sea_err *err)
+{
+    return sea__read_file(out, out_len, path, max_bytes, err);
+}
+
+sea_status sea_write_file_atomic(const char *path, const void *data, size_t len, sea_err *err)
+{
+    return sea__write_file_atomic(path, data, len, err);
+}

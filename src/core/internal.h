@@ -83,26 +83,19 @@ static inline void sea__store_le64(unsigned char *p, uint64_t v)
     for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* ---- growable byte buffer ---- */
-typedef struct sea_buf {
-    char *data; /* NUL-terminated when len > 0 or after sea__buf_cstr */
-    size_t len;
-    size_t cap;
-    int failed; /* sticky: an append ran out of memory */
-} sea_buf;
+/* ---- growable byte buffer (struct sea_buf in sea/core.h; sea_buf_* are the public names) ---- */
 
-void sea__buf_init(sea_buf *b);
-void sea__buf_free(sea_buf *b);
+/* one implementation: the library's names are the public functions (sea/core.h) */
+#define sea__buf_init sea_buf_init
+#define sea__buf_free sea_buf_free
+#define sea__buf_append sea_buf_append
+#define sea__buf_puts sea_buf_puts
+#define sea__buf_putc sea_buf_putc
+#define sea__buf_printf sea_buf_printf
+#define sea__buf_json_string sea_buf_json_string
+#define sea__buf_json_double sea_buf_json_double
+#define sea__buf_cstr sea_buf_cstr
 int sea__buf_reserve(sea_buf *b, size_t extra); /* 0 ok, -1 no memory */
-int sea__buf_append(sea_buf *b, const void *data, size_t n);
-int sea__buf_puts(sea_buf *b, const char *s);
-int sea__buf_putc(sea_buf *b, char c);
-int sea__buf_printf(sea_buf *b, const char *fmt, ...) SEA_PRINTF(2, 3);
-/* Append s as a JSON string literal (quotes and escapes included). */
-int sea__buf_json_string(sea_buf *b, const char *s, size_t n);
-/* Append a double as JSON (shortest form that round-trips; non-finite as null). */
-int sea__buf_json_double(sea_buf *b, double v);
-const char *sea__buf_cstr(sea_buf *b); /* "" for an empty buffer */
 
 /* ---- files ---- */
 /* A file written atomically: bytes go to a temporary next to `path`; commit renames it into
@@ -138,6 +131,44 @@ void sea__sha256_hex(char out[65], const void *data, size_t len);
 
 /* ---- warnings (through the sea_set_log hook; stderr by default) ---- */
 void sea__warn(const char *fmt, ...) SEA_PRINTF(1, 2);
+/* Diagnostics at SEA_LOG_TRACE (sea_set_log_level): sea__tracing() says whether they are on;
+ * sea__trace sends one line to the hook when they are. */
+int sea__tracing(void);
+void sea__trace(const char *fmt, ...) SEA_PRINTF(1, 2);
+
+/* ---- time (clock.c) ----
+ * sea__now: monotonic seconds. sea__phase_clock: the same while tracing is on, else -1 (the
+ * phase timers of sea_fit and the Jacobi SVD: `t = sea__phase_clock(); ...; if (t >= 0) ...`). */
+double sea__now(void);
+double sea__phase_clock(void);
+/* End of a phase started at *t (from sea__phase_clock): 1 with *dt its length and *t moved to
+ * now while tracing, else 0. */
+int sea__phase_lap(double *t, double *dt);
+
+/* ---- random numbers (rng.c): xoshiro256** seeded by splitmix64, the same stream on every
+ * platform; Box-Muller normals ---- */
+typedef struct sea__rng {
+    uint64_t s[4];
+    int has_spare;
+    double spare;
+} sea__rng;
+void sea__rng_seed(sea__rng *r, uint64_t seed);
+uint64_t sea__rng_u64(sea__rng *r);
+double sea__rng_unit(sea__rng *r);    /* [0, 1), 53 bits */
+double sea__rng_uniform(sea__rng *r); /* (0, 1) */
+double sea__rng_normal(sea__rng *r);
+/* x[0..n) = +-1 with equal probability (Rademacher), 64 per draw */
+void sea__rng_signs(double *x, size_t n, sea__rng *r);
+
+/* ---- threads (threads.c) ----
+ * sea__threads: the threads a parallel loop uses for a requested n_threads (0: the default,
+ * sea_default_threads(); 1 in a build without OpenMP). sea__split_workers: how a batch of
+ * n_items independent items is spread over workers with their own contexts (trace, eval):
+ * on a model below SEA_SMALL_MODEL_BYTES one worker per thread (at most one per item), else
+ * one worker with every thread. */
+#define SEA_SMALL_MODEL_BYTES ((uint64_t)256 << 20)
+int sea__threads(int n_threads);
+void sea__split_workers(int *n_workers, int *threads_each, int n_threads, size_t n_items, uint64_t model_bytes);
 
 /* ---- misc ---- */
 #define SEA_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -58,21 +58,43 @@ sea_status sea__err(sea_err *err, sea_status status, const char *fmt, ...)
     return status;
 }
 
-void sea__err_prefix(sea_err *err, const char *fmt, ...)
+sea_status sea_err_set(sea_err *err, sea_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sea__verr(err, status, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static void err_vprefix(sea_err *err, const char *fmt, va_list ap)
 {
     char joined[2 * SEA_ERR_MSG_MAX + 4];
     size_t n;
-    va_list ap;
     if (!err) return;
-    va_start(ap, fmt);
     vsnprintf(joined, SEA_ERR_MSG_MAX, fmt, ap);
-    va_end(ap);
     n = strlen(joined);
     memcpy(joined + n, ": ", 3);
     memcpy(joined + n + 2, err->msg, strlen(err->msg) + 1);
     memcpy(err->msg, joined, SEA_ERR_MSG_MAX - 1);
     err->msg[SEA_ERR_MSG_MAX - 1] = '\0';
     one_line(err->msg);
+}
+
+void sea__err_prefix(sea_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vprefix(err, fmt, ap);
+    va_end(ap);
+}
+
+void sea_err_prefix(sea_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vprefix(err, fmt, ap);
+    va_end(ap);
 }
 
 sea_status sea__err_nomem(sea_err *err, const char *what)
@@ -110,6 +132,36 @@ void sea__warn(const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     g_log(msg, g_log_user);
+}
+
+static sea_log_level g_level = SEA_LOG_WARN;
+
+void sea_set_log_level(sea_log_level level)
+{
+    g_level = level;
+}
+
+sea_log_level sea_log_get_level(void)
+{
+    return g_level;
+}
+
+int sea__tracing(void)
+{
+    return g_level >= SEA_LOG_TRACE && g_log != NULL;
+}
+
+void sea__trace(const char *fmt, ...)
+{
+    char msg[SEA_ERR_MSG_MAX];
+    va_list ap;
+    if (!sea__tracing()) return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* the default hook prints diagnostics as "sea MESSAGE", not as warnings */
+    if (g_log == log_stderr) fprintf(stderr, "sea %s\n", msg);
+    else g_log(msg, g_log_user);
 }
 
 void sea__assert_fail(const char *expr, const char *file, int line)

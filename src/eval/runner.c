@@ -10,8 +10,6 @@
 #include <omp.h>
 #endif
 
-/* Below this many bytes of weights, parallelism over items beats threaded kernels. */
-#define SMALL_MODEL_BYTES ((uint64_t)256 << 20)
 
 sea_eval_params sea_eval_default_params(void)
 {
@@ -69,13 +67,6 @@ sea_status sea__job_make(sea__job *j, const sea_tokenizer *tok, const char *prom
     return SEA_OK;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct eval_worker {
     sea_ctx *c;
     sea_editor *ed;
@@ -91,18 +82,10 @@ sea_status sea__eval_score(double *scores, const sea_model *m, const sea_eval_pa
     sea_status st = SEA_OK, first = SEA_OK;
     sea_err werr;
     size_t done = 0, *item_start;
-    double t0 = now_s();
+    double t0 = sea__now();
     memset(cost, 0, sizeof *cost);
     if (n_jobs == 0) return sea__err(err, SEA_ERR_ARG, "nothing to evaluate");
-    if (n_threads <= 0) {
-#ifdef _OPENMP
-        n_threads = omp_get_num_procs();
-#else
-        n_threads = 1;
-#endif
-    }
-    if (sea_model_weight_bytes(m) < SMALL_MODEL_BYTES) n_workers = (int)SEA_MIN((size_t)n_threads, n_items);
-    each = SEA_MAX(1, n_threads / n_workers);
+    sea__split_workers(&n_workers, &each, n_threads, n_items, sea_model_weight_bytes(m));
     /* first job of each item */
     item_start = sea__malloc_array(n_items + 1, sizeof *item_start);
     ws = sea__calloc((size_t)n_workers, sizeof *ws);
@@ -181,7 +164,7 @@ sea_status sea__eval_score(double *scores, const sea_model *m, const sea_eval_pa
         int nl = sea_model_config(m)->n_layer;
         cost->tokens_computed = (cost->tokens_computed + (uint64_t)nl / 2) / (uint64_t)nl;
     }
-    cost->seconds = now_s() - t0;
+    cost->seconds = sea__now() - t0;
     sea__free(ws);
     sea__free(item_start);
     return st;

@@ -47,17 +47,21 @@ static sea_simd best_available(sea_simd cap)
 
 sea_simd sea__simd_level(void)
 {
-    if (g_level < 0) {
-        const char *env = getenv("SEA_SIMD");
-        sea_simd cap = SEA_SIMD_AVX512;
-        if (env) {
-            if (strcmp(env, "scalar") == 0) cap = SEA_SIMD_SCALAR;
-            else if (strcmp(env, "neon") == 0) cap = SEA_SIMD_NEON;
-            else if (strcmp(env, "avx2") == 0) cap = SEA_SIMD_AVX2;
-        }
-        g_level = (int)best_available(cap);
-    }
+    if (g_level < 0) g_level = (int)best_available(SEA_SIMD_AVX512);
     return (sea_simd)g_level;
+}
+
+sea_status sea_set_simd(const char *name, sea_err *err)
+{
+    sea_simd cap;
+    if (!name) return sea__err(err, SEA_ERR_ARG, "sea_set_simd: no kernel family named");
+    if (strcmp(name, "scalar") == 0) cap = SEA_SIMD_SCALAR;
+    else if (strcmp(name, "neon") == 0) cap = SEA_SIMD_NEON;
+    else if (strcmp(name, "avx2") == 0) cap = SEA_SIMD_AVX2;
+    else if (strcmp(name, "avx512") == 0) cap = SEA_SIMD_AVX512;
+    else return sea__err(err, SEA_ERR_ARG, "kernel family '%s': expected scalar, neon, avx2 or avx512", name);
+    g_level = (int)best_available(cap);
+    return SEA_OK;
 }
 
 sea_simd sea__simd_force(sea_simd level)

@@ -1,7 +1,7 @@
 /* src/kernels/cpu.h: which SIMD instruction sets this CPU has, detected once at run time, and
- * which kernel family the library uses. SEA_SIMD=scalar|avx2|avx512|neon in the environment
- * forces a family (lower than the CPU supports), so tests can compare each against the
- * scalar reference on one machine. */
+ * which kernel family the library uses. sea_set_simd("scalar"|"avx2"|...) (the sea tool: SEA_SIMD
+ * in the environment) and sea__simd_force (tests) lower the choice, so each family can be
+ * compared against the scalar reference on one machine. */
 #ifndef SEA_KERNELS_CPU_H
 #define SEA_KERNELS_CPU_H
 
@@ -12,9 +12,9 @@ typedef enum sea_simd {
     SEA_SIMD_AVX512 = 3  /* AVX-512 F/BW/VL/DQ + FMA + F16C */
 } sea_simd;
 
-/* Best family both compiled in and supported by the CPU (and allowed by SEA_SIMD). Cached. */
+/* Best family both compiled in and supported by the CPU (and allowed by sea_set_simd). Cached. */
 sea_simd sea__simd_level(void);
-/* Families compiled in and supported by this CPU, ignoring SEA_SIMD (for tests). */
+/* Families compiled in and supported by this CPU, ignoring sea_set_simd (for tests). */
 int sea__simd_available(sea_simd level);
 /* Override the choice (tests and benchmarks); returns the previous level. A level that is not
  * available is clamped down. */

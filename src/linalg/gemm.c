@@ -8,7 +8,7 @@
  * converted exactly while packed), so transposes and conversions cost no extra pass. A left
  * operand used many times can be packed once (sea__apack). OpenMP splits C into slabs (each C
  * element is summed by one thread in a fixed order: the result does not depend on the thread
- * count). Also here: the dot/rotation dispatch, thread helper and small checks. The symmetric
+ * count). Also here: the dot/rotation dispatch and small checks. The symmetric
  * rank-k update is in syrk.c and shares the packing and tile code through gemm_blocks.h. */
 #include <math.h>
 #include <string.h>
@@ -18,17 +18,6 @@
 
 #include "kernels/cpu.h"
 #include "linalg/gemm_blocks.h"
-
-int sea__threads(int n_threads)
-{
-#ifdef _OPENMP
-    if (n_threads <= 0) return omp_get_max_threads();
-    return n_threads;
-#else
-    (void)n_threads;
-    return 1;
-#endif
-}
 
 int sea__all_finite(const double *a, size_t lda, size_t m, size_t n)
 {

@@ -179,7 +179,6 @@ void sea__dsymv4_avx512(size_t n, const double *a, size_t lda, const double *xs,
 sea_status sea__syev_values(double *a, size_t lda, size_t n, double *w, int n_threads, sea_err *err);
 
 /* Threads to use for n_threads (<= 0: OpenMP's maximum; 1 without OpenMP). */
-int sea__threads(int n_threads);
 
 /* 1 if every element of the m x n column-major matrix is finite. */
 int sea__all_finite(const double *a, size_t lda, size_t m, size_t n);
@@ -188,18 +187,6 @@ int sea__all_finite(const double *a, size_t lda, size_t m, size_t n);
 sea_status sea__qr_form_q(double *q, size_t ldq, size_t m, const double *a, size_t lda, size_t nq,
                           const double *tau, int n_threads, sea_err *err);
 
-/* Deterministic standard normal generator (xoshiro256** + Box-Muller), for sketches and
- * tests. */
-typedef struct sea__rng {
-    uint64_t s[4];
-    int has_spare;
-    double spare;
-} sea__rng;
-void sea__rng_seed(sea__rng *r, uint64_t seed);
-uint64_t sea__rng_u64(sea__rng *r);
-double sea__rng_uniform(sea__rng *r); /* (0, 1) */
-double sea__rng_normal(sea__rng *r);
-/* x[0..n) = ±1 with equal probability (Rademacher), 64 per draw */
-void sea__rng_signs(double *x, size_t n, sea__rng *r);
+/* The random generator (sea__rng) is in core/internal.h (src/core/rng.c). */
 
 #endif /* SEA_LINALG_INTERNAL_H */

@@ -1,6 +1,6 @@
 # src/linalg: Householder QR, Jacobi and randomized SVD in double
 seainclude_HEADERS += include/sea/linalg.h
-libsea_la_SOURCES += src/linalg/gemm.c src/linalg/syrk.c src/linalg/qr.c src/linalg/svd_jacobi.c src/linalg/rsvd.c src/linalg/crosscov.c \
+libsea_core_la_SOURCES += src/linalg/gemm.c src/linalg/syrk.c src/linalg/qr.c src/linalg/svd_jacobi.c src/linalg/rsvd.c src/linalg/crosscov.c \
 	src/linalg/syev.c src/linalg/svd_gram.c
 noinst_HEADERS += src/linalg/linalg_internal.h src/linalg/gemm_blocks.h
 if SEA_AVX2

@@ -42,23 +42,16 @@ sea_svd_params sea_svd_default_params(void)
     return p;
 }
 
-/* SEA_FIT_TRACE=1 in the environment: time of each phase on stderr (benchmarks). */
+/* At log level SEA_LOG_TRACE: time of each phase through the log hook (benchmarks). */
 static double jnow(void)
 {
-    static int on = -1;
-    struct timespec ts;
-    if (on < 0) on = getenv("SEA_FIT_TRACE") != NULL;
-    if (!on) return -1;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return sea__phase_clock();
 }
 
 static void jtrace(double *t, const char *what, size_t n)
 {
-    double now = jnow();
-    if (now < 0) return;
-    fprintf(stderr, "sea jacobi %zu: %-34s %8.3f s\n", n, what, now - *t);
-    *t = now;
+    double dt;
+    if (sea__phase_lap(t, &dt)) sea__trace("jacobi %zu: %-34s %8.3f s", n, what, dt);
 }
 
 typedef struct jac {
@@ -505,7 +498,7 @@ sea_status sea_svd_jacobi(double *a, size_t lda, size_t m, size_t n, double *s, 
         if (inf.sweeps >= P.max_sweeps) break;
         rot = sweep(&J, b, hb, nt, &off, &rot_lead);
         if (jnow() >= 0)
-            fprintf(stderr, "sea jacobi %zu: sweep %d: %llu rotations (%llu of the %zu wanted), head %zu, off %.3g%s\n", n,
+            sea__trace("jacobi %zu: sweep %d: %llu rotations (%llu of the %zu wanted), head %zu, off %.3g%s", n,
                     inf.sweeps + 1, (unsigned long long)rot, (unsigned long long)rot_lead, J.lead, full ? n : hb * b, off,
                     full ? " (full)" : "");
         inf.sweeps++;

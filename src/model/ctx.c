@@ -69,16 +69,6 @@ static float *fbuf(size_t a, size_t b, size_t c, int *fail)
     return p;
 }
 
-static int online_cpus(void)
-{
-#if defined(_SC_NPROCESSORS_ONLN)
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-#else
-    return 1;
-#endif
-}
-
 sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *pp, sea_err *err)
 {
     const sea_llama_config *cfg = &m->cfg;
@@ -95,7 +85,7 @@ sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *
         return sea__err(err, SEA_ERR_ARG, "context of %d positions exceeds max_position_embeddings (%d)",
                         p.n_ctx, cfg->max_pos);
     resolve_params(&p, cfg);
-    if (p.n_threads == 0) p.n_threads = online_cpus();
+    if (p.n_threads == 0) p.n_threads = sea_default_threads();
     c = sea__calloc(1, sizeof *c);
     if (!c) return sea__err_nomem(err, "an inference context");
     c->m = m;
@@ -132,6 +122,7 @@ sea_status sea_ctx_new(sea_ctx **out, const sea_model *m, const sea_ctx_params *
 
 int sea_ctx_n_ctx(const sea_ctx *c) { return c->n_ctx; }
 int sea_ctx_n_past(const sea_ctx *c) { return c->n_past; }
+int sea_ctx_n_threads(const sea_ctx *c) { return c->n_threads; }
 const sea_model *sea_ctx_model(const sea_ctx *c) { return c->m; }
 
 void sea_ctx_truncate(sea_ctx *c, int n_past)

@@ -6,6 +6,7 @@
  * family decisions are flags of the config, read once per call or per layer, never per
  * element. Hooks see [T, d] tensors at the sites of sea_site and may rewrite them. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kernels/matmul.h"
@@ -18,6 +19,22 @@
 
 /* Parallel loops only pay off above this much work (in multiply-adds). */
 #define PAR_MIN_WORK 65536
+
+static sea_status hook_failed(sea_ctx *c, sea_err *err, sea_status st, int layer)
+{
+    if (c->hook_msg[0]) {
+        sea__err(err, st, "layer %d: %s", layer, c->hook_msg);
+        c->hook_msg[0] = '\0';
+        return st;
+    }
+    if (err && err->status == SEA_OK) return sea__err(err, st, "a hook stopped the forward pass at layer %d", layer);
+    return st;
+}
+
+void sea_ctx_hook_error(sea_ctx *c, const char *msg)
+{
+    snprintf(c->hook_msg, sizeof c->hook_msg, "%s", msg ? msg : "");
+}
 
 static sea_status run_hooks(sea_ctx *c, sea_site site, int layer, float *x, int T, int pos0)
 {
@@ -277,7 +294,7 @@ static sea_status finish(sea_ctx *c, const float *x, int T, int pos0, sea_logits
     if (logits) *logits = NULL;
     rmsnorm(c->xb, x, c->m->final_norm, T, cfg->d, cfg->rms_eps, c->n_threads);
     if ((st = run_hooks(c, SEA_SITE_FINAL_NORM, cfg->n_layer, c->xb, T, pos0)) != SEA_OK)
-        return sea__err(err, st, "a hook stopped the forward pass at the final norm");
+        return hook_failed(c, err, st, cfg->n_layer);
     if (mode == SEA_LOGITS_NONE) return SEA_OK;
     {
         /* grown on demand: calls that want every row's logits are rare and short */
@@ -302,12 +319,6 @@ static sea_status finish(sea_ctx *c, const float *x, int T, int pos0, sea_logits
     return SEA_OK;
 }
 
-static sea_status hook_failed(sea_err *err, sea_status st, int layer)
-{
-    if (err && err->status == SEA_OK) return sea__err(err, st, "a hook stopped the forward pass at layer %d", layer);
-    return st;
-}
-
 sea_status sea_forward(sea_ctx *c, const int32_t *tokens, int T, sea_logits_mode mode,
                        const float **logits, sea_err *err)
 {
@@ -325,10 +336,10 @@ sea_status sea_forward(sea_ctx *c, const int32_t *tokens, int T, sea_logits_mode
     while (T > 0) {
         int n = SEA_MIN(T, c->n_batch), pos0 = c->n_past;
         embed_rows(c, c->x, tokens, n);
-        if ((st = run_hooks(c, SEA_SITE_EMBED, -1, c->x, n, pos0)) != SEA_OK) return hook_failed(err, st, -1);
+        if ((st = run_hooks(c, SEA_SITE_EMBED, -1, c->x, n, pos0)) != SEA_OK) return hook_failed(c, err, st, -1);
         for (int l = 0; l < cfg->n_layer; l++) {
             if (l == c->keep_layer) memcpy(c->kept + (size_t)pos0 * d, c->x, (size_t)n * d * sizeof(float));
-            if ((st = layer_forward(c, l, c->x, n, pos0)) != SEA_OK) return hook_failed(err, st, l);
+            if ((st = layer_forward(c, l, c->x, n, pos0)) != SEA_OK) return hook_failed(c, err, st, l);
         }
         c->n_past += n;
         tokens += n;
@@ -361,15 +372,15 @@ sea_status sea_forward_recompute(sea_ctx *c, const int32_t *tokens, int T, int l
     {
         float *xn = c->x + (size_t)n_old * d;
         embed_rows(c, xn, tokens, T);
-        if ((st = run_hooks(c, SEA_SITE_EMBED, -1, xn, T, pos0)) != SEA_OK) return hook_failed(err, st, -1);
+        if ((st = run_hooks(c, SEA_SITE_EMBED, -1, xn, T, pos0)) != SEA_OK) return hook_failed(c, err, st, -1);
         for (int l = 0; l < layer; l++)
-            if ((st = layer_forward(c, l, xn, T, pos0)) != SEA_OK) return hook_failed(err, st, l);
+            if ((st = layer_forward(c, l, xn, T, pos0)) != SEA_OK) return hook_failed(c, err, st, l);
         memcpy(c->kept + (size_t)pos0 * d, xn, (size_t)T * d * sizeof(float));
     }
     /* old rows from the snapshot, then all rows through the rest of the stack */
     memcpy(c->x, c->kept + (size_t)pos_begin * d, (size_t)n_old * d * sizeof(float));
     for (int l = layer; l < cfg->n_layer; l++)
-        if ((st = layer_forward(c, l, c->x, rows, pos_begin)) != SEA_OK) return hook_failed(err, st, l);
+        if ((st = layer_forward(c, l, c->x, rows, pos_begin)) != SEA_OK) return hook_failed(c, err, st, l);
     c->n_past += T;
     return finish(c, c->x, rows, pos_begin, mode, logits, err);
 }

@@ -1,7 +1,7 @@
 /* src/model/generate.c: choosing the next token (greedy, or sampled with Hugging Face's
  * logits processors in their order: repetition penalty, temperature, top-k, top-p, min-p)
- * and the generation loop over the KV cache. The random generator is xoshiro256** seeded by
- * splitmix64, so a seed gives the same text on every platform. */
+ * and the generation loop over the KV cache. The random generator is the library's (core/rng.c:
+ * xoshiro256** seeded by splitmix64), so a seed gives the same text on every platform. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@ typedef struct cand {
 struct sea_sampler {
     sea_sampler_params p;
     int n_vocab;
-    uint64_t s[4];
+    sea__rng rng;
     cand *c;       /* [n_vocab] */
     float *work;   /* [n_vocab] */
     double *prob;  /* [n_vocab] */
@@ -36,37 +36,9 @@ sea_sampler_params sea_sampler_default_params(void)
     return p;
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t next_u64(uint64_t s[4])
-{
-    uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return r;
-}
-
-static double next_unit(uint64_t s[4])
-{
-    return (double)(next_u64(s) >> 11) * (1.0 / 9007199254740992.0);
-}
-
 sea_status sea_sampler_new(sea_sampler **out, const sea_sampler_params *p, int n_vocab, sea_err *err)
 {
     sea_sampler *s;
-    uint64_t x;
     *out = NULL;
     if (n_vocab <= 0) return sea__err(err, SEA_ERR_ARG, "sampler: vocabulary size %d", n_vocab);
     if (!p->greedy) {
@@ -90,8 +62,7 @@ sea_status sea_sampler_new(sea_sampler **out, const sea_sampler_params *p, int n
         sea_sampler_free(s);
         return sea__err_nomem(err, "a sampler");
     }
-    x = p->seed;
-    for (int i = 0; i < 4; i++) s->s[i] = splitmix64(&x);
+    sea__rng_seed(&s->rng, p->seed);
     *out = s;
     return SEA_OK;
 }
@@ -180,7 +151,7 @@ int32_t sea_sampler_next(sea_sampler *s, const float *logits, const int32_t *his
         }
     }
     softmax_cands(s->prob, s->c, keep);
-    u = next_unit(s->s);
+    u = sea__rng_unit(&s->rng);
     acc = 0;
     for (size_t i = 0; i < keep; i++) {
         acc += s->prob[i];

@@ -221,8 +221,7 @@ void sea_model_close(sea_model *m)
 sea_model_params sea_model_default_params(void)
 {
     sea_model_params p;
-    const char *env = getenv("SEA_LOAD");
-    p.load = env && strcmp(env, "copy") == 0 ? SEA_LOAD_COPY : SEA_LOAD_MMAP;
+    p.load = SEA_LOAD_MMAP;
     return p;
 }
 

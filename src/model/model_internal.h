@@ -76,6 +76,7 @@ struct sea_ctx {
     float *kept;           /* [n_ctx, d] */
     ctx_hook hooks[SEA_MAX_HOOKS];
     int n_hooks;
+    char hook_msg[SEA_ERR_MSG_MAX]; /* why a hook failed (sea_ctx_hook_error), or "" */
 };
 
 #endif /* SEA_MODEL_INTERNAL_H */

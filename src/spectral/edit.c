@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "kernels/matmul.h"
-#include "model/model_internal.h"
 #include "sea/edit.h"
 #include "spectral/spectral_internal.h"
 
@@ -31,6 +31,7 @@ struct sea_editor {
     float *scratch;     /* F, Zp, Zn [T, d] and C [T, max k] */
     size_t cap_T;
     int n_threads;
+    sea_ctx *ctx; /* the context attached to (its forward call reports edit failures) */
     double change_sum;
     size_t change_n;
 };
@@ -354,11 +355,18 @@ static sea_status edit_hook(void *user, sea_site site, int layer, float *x, int 
     (void)site;
     (void)pos0;
     (void)d;
-    return sea_editor_apply(e, layer, x, T, e->n_threads, NULL);
+    sea_err why;
+    sea_status st;
+    sea_err_clear(&why);
+    st = sea_editor_apply(e, layer, x, T, e->n_threads, &why);
+    /* the reason goes with the failure to the caller of the forward pass */
+    if (st != SEA_OK && e->ctx) sea_ctx_hook_error(e->ctx, why.msg);
+    return st;
 }
 
 sea_status sea_editor_attach(sea_editor *e, sea_ctx *c, sea_err *err)
 {
-    e->n_threads = c->n_threads;
+    e->n_threads = sea_ctx_n_threads(c);
+    e->ctx = c;
     return sea_ctx_add_hook(c, edit_hook, e, SEA_SITE_MASK(SEA_SITE_MLP), err);
 }

@@ -62,23 +62,17 @@ const char *sea_solver_name(sea_solver s)
     return "?";
 }
 
-/* SEA_FIT_TRACE=1 in the environment prints the time of each phase to stderr (benchmarks). */
+/* At log level SEA_LOG_TRACE (sea_set_log_level) the time of each phase goes to the log hook
+ * (benchmarks). */
 static double trace_t0(void)
 {
-    struct timespec ts;
-    static int on = -1;
-    if (on < 0) on = getenv("SEA_FIT_TRACE") != NULL;
-    if (!on) return -1;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return sea__phase_clock();
 }
 
 static void trace(double *t, const char *what, size_t l)
 {
-    double now = trace_t0();
-    if (now < 0) return;
-    fprintf(stderr, "sea fit: layer %zu: %-28s %8.3f s\n", l, what, now - *t);
-    *t = now;
+    double dt;
+    if (sea__phase_lap(t, &dt)) sea__trace("fit: layer %zu: %-28s %8.3f s", l, what, dt);
 }
 
 /* Result of one side (positive or negative) of one layer, in double. */
@@ -131,7 +125,7 @@ static sea_status randomized_side(side *out, sea__xsketch *keep, const sea__mat 
         if (st) return st;
         s = sk.s;
         if (trace_t0() >= 0)
-            fprintf(stderr, "sea fit: sketch of %zu (+%zu) directions, %s route\n", l, sk.sk - l, sk.u ? "d-space" : "N-space");
+            sea__trace("fit: sketch of %zu (+%zu) directions, %s route", l, sk.sk - l, sk.u ? "d-space" : "N-space");
         out->rank = 0;
         while (out->rank < l && s[out->rank] > 0) out->rank++;
         if (kfix >= 0) {
@@ -296,7 +290,7 @@ static sea_status exact_side(side *out, const double *a0qr, const double *tau0, 
     if (sp.energy == 0 && kfix < 0) out->k = select_k(s, q, out->energy, K, info.rank, &reached);
     out->rank = info.rank;
     if (trace_t0() >= 0)
-        fprintf(stderr, "sea fit: core %zu x %zu (Gram-preconditioned): %d Jacobi sweeps, %llu rotations, %zu kept, %zu values, k = %zu\n", q, q,
+        sea__trace("fit: core %zu x %zu (Gram-preconditioned): %d Jacobi sweeps, %llu rotations, %zu kept, %zu values, k = %zu", q, q,
                 info.sweeps, (unsigned long long)info.rotations, info.n_valid, info.n_values, out->k);
     /* U = Q0 [Uc[:, :k]; 0] */
     u = sea__work_calloc(d * (out->k ? out->k : 1), sizeof *u);

@@ -17,8 +17,6 @@
 #endif
 
 #define DEMOS_MAX_BYTES ((size_t)1 << 30)
-/* Below this many bytes of weights, parallelism over demonstrations beats threaded kernels. */
-#define SMALL_MODEL_BYTES ((uint64_t)256 << 20)
 
 struct sea_demos {
     sea_demo *items;
@@ -345,15 +343,7 @@ sea_status sea_trace(sea_acts **out, const sea_model *m, const sea_tokenizer *to
         return sea__err(err, SEA_ERR_ARG, "min_new_tokens must be between 0 and max_new_tokens (%d)", p.max_new_tokens);
     n_shard = n_total > p.shard_i ? (n_total - p.shard_i + p.shard_n - 1) / p.shard_n : 0;
     if (n_shard == 0) return sea__err(err, SEA_ERR_ARG, "shard %zu/%zu of %zu demonstrations is empty", p.shard_i, p.shard_n, n_total);
-    if (n_threads <= 0) {
-#ifdef _OPENMP
-        n_threads = omp_get_num_procs();
-#else
-        n_threads = 1;
-#endif
-    }
-    if (sea_model_weight_bytes(m) < SMALL_MODEL_BYTES) n_workers = (int)SEA_MIN((size_t)n_threads, n_shard);
-    threads_each = SEA_MAX(1, n_threads / n_workers);
+    sea__split_workers(&n_workers, &threads_each, n_threads, n_shard, sea_model_weight_bytes(m));
     if ((st = context_needed(&n_ctx, m, tok, demos, &p, n_shard, err)) != SEA_OK) return st;
     if ((st = sea_acts_new(&acts, n_shard, (size_t)cfg->n_layer, (size_t)cfg->d, err)) != SEA_OK) return st;
     P = sea_acts_data(acts, SEA_ACTS_POSITIVE);
