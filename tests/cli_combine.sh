@@ -5,7 +5,7 @@
 # BBQ on tests/fixtures/sea/bbq-ambig8.jsonl (bundled model, --truncate-context) in two folds
 # must give the accuracy, s_DIS, s_AMB and item count of one run over all eight; held-out pairs
 # likewise for prefer_positive; results of different edits are refused. Also checks that the
-# self-describing fields (data, edit, layers, merge, projection) are present.
+# self-describing fields (data, edit, layers, merge, scale, projection) are present.
 #
 # Run by `make check` from the top of the build directory, where ./sea is.
 
@@ -47,9 +47,15 @@ proj="$tmp/p.st"
 $sea fit --acts "$fx/acts-mlp.safetensors" --out "$proj" -q || fail "fit"
 $sea eval pairs --data "$fx/demos.jsonl" --limit 12 -q --json --edit "$proj" --layers last:2 >"$tmp/pall.json" || fail "pairs all"
 $sea eval pairs --data "$fx/demos.jsonl" -q --json --edit "$proj" --layers last:2 --folds 8 --fold 0 >"$tmp/p0.json" || fail "pairs fold"
-for k in '"layers":\[4,5\]' '"merge":"seq-norm"' '"projection":{"site":"mlp"' '"data":'; do
+for k in '"layers":\[4,5\]' '"merge":"seq-norm"' '"scale":1[,}]' '"projection":{"site":"mlp"' '"data":'; do
     grep -q "$k" "$tmp/pall.json" || fail "result lacks $k"
 done
+# the strength is recorded, and an imported projection says where it came from
+$sea eval pairs --data "$fx/demos.jsonl" --limit 4 -q --json --edit "$proj" --layers last:2 --edit-scale 0.5 >"$tmp/ps.json" || fail "pairs --edit-scale"
+grep -q '"scale":0.5[,}]' "$tmp/ps.json" || fail "result lacks the edit scale 0.5: $(cat "$tmp/ps.json")"
+$sea proj import --pos "$fx/../pt/kjv_uu_positive.pt" --neg "$fx/../pt/kjv_uu_negative.pt" --out "$tmp/imp.st" 2>/dev/null || fail "proj import"
+$sea eval pairs --data "$fx/demos.jsonl" --limit 4 -q --json --edit "$tmp/imp.st" --layers last:2 >"$tmp/pi.json" 2>/dev/null || fail "pairs with an imported projection"
+grep -q '"source":{' "$tmp/pi.json" || fail "result lacks the imported projection's source: $(cat "$tmp/pi.json")"
 $sea eval pairs --data "$fx/demos.jsonl" -q --json --edit "$proj" --layers last:2 --folds 8 --fold 1 >"$tmp/p1.json" || fail "pairs fold 1"
 $sea eval combine "$tmp/p0.json" "$tmp/p1.json" >"$tmp/pc.json" || fail "combine pairs"
 for k in prefer_positive mean_margin n; do

@@ -44,6 +44,8 @@ static void edit_json(sea_buf *b, const char *path, const sea_proj *proj, const 
     free(mask);
     sea_buf_puts(b, "],\"merge\":");
     json_str(b, sea_merge_name(ep->merge));
+    sea_buf_puts(b, ",\"scale\":");
+    sea_buf_json_double(b, ep->scale);
     sea_buf_puts(b, ",\"feature\":");
     json_str(b, sea_feature_name(sea_proj_feature(proj)));
     sea_buf_puts(b, ",\"projection\":{\"site\":");
@@ -67,7 +69,12 @@ static void edit_json(sea_buf *b, const char *path, const sea_proj *proj, const 
         sea_buf_printf(b, "%s\"%zu\":[%zu,%zu]", first ? "" : ",", l, kp, kn);
         first = 0;
     }
-    sea_buf_puts(b, "}}");
+    sea_buf_putc(b, '}');
+    /* where the projection came from: both texts were checked to be JSON objects when the
+     * file was opened, so they are copied as they are */
+    if (sea_proj_provenance(proj)) sea_buf_printf(b, ",\"provenance\":%s", sea_proj_provenance(proj));
+    if (sea_proj_source(proj)) sea_buf_printf(b, ",\"source\":%s", sea_proj_source(proj));
+    sea_buf_putc(b, '}');
 }
 
 typedef struct out_desc {
