@@ -14,7 +14,7 @@ const cli_command cli_commands[] = {
     {"acts", cmd_acts, "inspect an activation file ('sea acts info FILE')"},
     {"merge", cmd_merge, "join activation shards produced by 'sea trace --shard'"},
     {"fit", cmd_fit, "fit spectral editing projections from activations (SEA step 2)"},
-    {"proj", cmd_proj, "inspect a projection file ('sea proj info FILE')"},
+    {"proj", cmd_proj, "projection files: info, import/export of the SEA authors' .pt projectors"},
     {"bake", cmd_bake, "write a copy of a model whose weights carry a linear SEA edit"},
     {"eval", cmd_eval, "evaluate TruthfulQA MC1/MC2/MC3 or BBQ, with or without an edit"},
     {"bench", cmd_bench, "measure prefill and decode speed"},

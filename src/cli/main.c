@@ -7,7 +7,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "sea %s: spectral editing of activations for Llama-family models\n\n", sea_version());
+    fprintf(f, "sea %s: spectral editing of activations for Llama, Mistral, Gemma and Qwen2 models\n\n", sea_version());
     fprintf(f, "usage: sea COMMAND [options]   (sea COMMAND --help for a command's options)\n\ncommands:\n");
     for (size_t i = 0; i < cli_n_commands; i++)
         fprintf(f, "  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
