@@ -60,7 +60,9 @@ case "$libdir" in
 *) libdir="$dest$libdir" ;;
 esac
 # the build exactly as examples/pipeline.c says: cc pipeline.c $(pkg-config --cflags --libs sea)
-if ! ${CC:-cc} "$src/examples/pipeline.c" $flags -o "$tmp/pipeline" 2>"$tmp/cc.log"; then
+# (a sanitizer build installs an instrumented library: the program takes the same flags, as any
+# program linking that library would)
+if ! ${CC:-cc} "$src/examples/pipeline.c" ${SEA_SAN_CFLAGS:-} $flags -o "$tmp/pipeline" 2>"$tmp/cc.log"; then
     echo "example_installed: FAIL: ${CC:-cc} examples/pipeline.c $flags" >&2
     cat "$tmp/cc.log" >&2
     exit 1

@@ -20,7 +20,7 @@ endif
 
 TESTS += $(check_PROGRAMS)
 AM_TESTS_ENVIRONMENT = CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120}; export CK_DEFAULT_TIMEOUT; \
-	CC='$(CC)'; MAKE='$(MAKE)'; export CC MAKE;
+	CC='$(CC)'; MAKE='$(MAKE)'; SEA_SAN_CFLAGS='$(SAN_CFLAGS)'; export CC MAKE SEA_SAN_CFLAGS;
 
 # the public API boundary: the shared library exports exactly the SEA_API functions, and an
 # example builds against an installed sea.pc and runs (shell scripts; no Check needed)
